@@ -1,0 +1,56 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import structlog
+from aiohttp import web
+from redis.asyncio import Redis
+
+from sync_server.db.engine import Database, create_engine
+from sync_server.http import auth, health
+from sync_server.http.keys import DB, METRICS, ROUTES, SERVICES, SETTINGS
+from sync_server.http.middleware import authenticate, errors, headers_and_cors, observe
+from sync_server.http.routing import RouteTable, check_all_declared
+from sync_server.observability import Metrics, configure_logging, configure_sentry
+from sync_server.services.container import build_services
+from sync_server.settings import Settings
+
+log = structlog.get_logger("sync_server.app")
+
+
+def route_table() -> RouteTable:
+    table = RouteTable()
+    for module in (health, auth):
+        table.extend(module.routes)
+    return table
+
+
+async def _resources(app: web.Application) -> AsyncIterator[None]:
+    """Engine and Redis live exactly as long as the application."""
+    settings = app[SETTINGS]
+    db = Database(create_engine(settings))
+    redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    app[DB] = db
+    app[SERVICES] = build_services(settings, db, redis)
+    yield
+    if redis is not None:
+        await redis.aclose()
+    await db.dispose()
+
+
+def create_app(settings: Settings | None = None) -> web.Application:
+    settings = (settings or Settings()).with_secrets()
+    configure_logging(settings)
+    configure_sentry(settings)
+    app = web.Application(
+        middlewares=[observe, errors, headers_and_cors, authenticate],
+        client_max_size=settings.max_body_bytes,
+    )
+    app[SETTINGS] = settings
+    app[METRICS] = Metrics()
+    app[ROUTES] = route_table().install(app)
+    check_all_declared(app, app[ROUTES])
+    app.cleanup_ctx.append(_resources)
+    return app

@@ -1,0 +1,80 @@
+"""Tables of the sync protocol (SYNC.md): devices, the change log and the conflict queue."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKeyConstraint, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from sync_server.db.models.base import Base, SeqType, TenantScoped, utcnow
+
+
+class SyncClient(TenantScoped, Base):
+    """A device (``client_id``) bound to one user, with its idempotency counter."""
+
+    __tablename__ = "sync_clients"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column()
+    last_mutation_id: Mapped[int] = mapped_column(SeqType, default=0)
+    last_pull_seq: Mapped[int] = mapped_column(SeqType, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "user_id"], ["users.tenant_id", "users.id"]),
+        Index("ix_sync_clients_user", "tenant_id", "user_id"),
+    )
+
+
+class ChangeLog(TenantScoped, Base):
+    """One row per committed record change, keyed by the tenant seq (seq order = commit order).
+
+    ``audience`` lists the users who could see the record after the change and
+    ``prev_audience`` those who could see it before: a pull sends a ``delete`` (eviction) to a
+    user who was in the audience and no longer is, and nothing at all to anyone else.
+    """
+
+    __tablename__ = "change_log"
+    seq: Mapped[int] = mapped_column(SeqType, primary_key=True)
+    entity: Mapped[str] = mapped_column(String(30))
+    record_id: Mapped[uuid.UUID] = mapped_column()
+    op: Mapped[str] = mapped_column(String(10))  # put | delete (purge)
+    action: Mapped[str] = mapped_column(String(20))  # create | update | delete | restore | ...
+    user_id: Mapped[uuid.UUID | None] = mapped_column()
+    client_id: Mapped[uuid.UUID | None] = mapped_column()
+    mid: Mapped[int | None] = mapped_column(SeqType)
+    fields: Mapped[list[str]] = mapped_column(default=list)
+    audience: Mapped[list[str]] = mapped_column(default=list)
+    prev_audience: Mapped[list[str]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    __table_args__ = (Index("ix_change_log_record", "tenant_id", "entity", "record_id", "seq"),)
+
+
+class Conflict(TenantScoped, Base):
+    """A concurrent edit kept for people: open (held for an admin) or auto_resolved (LWW loser)."""
+
+    __tablename__ = "conflicts"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    entity: Mapped[str] = mapped_column(String(30))
+    record_id: Mapped[uuid.UUID] = mapped_column()
+    kind: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))  # open | resolved | auto_resolved
+    # {field: {"base": .., "server": .., "client": .., "server_dot": [..], "policy": ..}}
+    fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    user_id: Mapped[uuid.UUID | None] = mapped_column()
+    client_id: Mapped[uuid.UUID | None] = mapped_column()
+    mid: Mapped[int | None] = mapped_column(SeqType)
+    base_seq: Mapped[int | None] = mapped_column(SeqType)
+    seq: Mapped[int] = mapped_column(SeqType)
+    client_time: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column()
+    resolved_by: Mapped[uuid.UUID | None] = mapped_column()
+    resolution: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    __table_args__ = (
+        Index("ix_conflicts_status", "tenant_id", "status", "created_at"),
+        Index("ix_conflicts_record", "tenant_id", "entity", "record_id"),
+    )

@@ -1,0 +1,52 @@
+"""Repositories: the only code that runs queries. ``Repositories`` bundles them for one unit of
+work (one tenant context, one session)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from sync_server.db.repositories.platform import (
+    ClockRepository,
+    PasswordResetsRepository,
+    PreferencesRepository,
+    TenantsRepository,
+    TokensRepository,
+    UsersRepository,
+    lookup_login,
+)
+from sync_server.tenancy import TenantContext
+
+
+class Repositories:
+    def __init__(self, ctx: TenantContext, session: AsyncSession) -> None:
+        self.ctx = ctx
+        self._session = session
+
+    @cached_property
+    def tenants(self) -> TenantsRepository:
+        return TenantsRepository(self.ctx, self._session)
+
+    @cached_property
+    def clock(self) -> ClockRepository:
+        return ClockRepository(self.ctx, self._session)
+
+    @cached_property
+    def users(self) -> UsersRepository:
+        return UsersRepository(self.ctx, self._session)
+
+    @cached_property
+    def tokens(self) -> TokensRepository:
+        return TokensRepository(self.ctx, self._session)
+
+    @cached_property
+    def resets(self) -> PasswordResetsRepository:
+        return PasswordResetsRepository(self.ctx, self._session)
+
+    @cached_property
+    def preferences(self) -> PreferencesRepository:
+        return PreferencesRepository(self.ctx, self._session)
+
+
+__all__ = ["Repositories", "lookup_login"]

@@ -1,0 +1,147 @@
+"""Tenants, their clock, users, roles, tokens, password resets, preferences."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from sync_server.db.models import (
+    LoginIdentity,
+    PasswordReset,
+    Tenant,
+    TenantClock,
+    TokenRevocation,
+    User,
+    UserPreference,
+    UserRole,
+)
+from sync_server.db.models.base import utcnow
+from sync_server.db.repositories.base import ScopedRepository
+
+
+async def lookup_login(session: AsyncSession, email: str) -> tuple[uuid.UUID, uuid.UUID] | None:
+    """Platform-level: which tenant and user own this login email (before any tenant is known)."""
+    email = email.strip().lower()
+    if session.bind.dialect.name == "postgresql":
+        stmt = text("SELECT tenant_id, user_id FROM pathsix_login_lookup(:email)")
+        row = (await session.execute(stmt, {"email": email})).first()
+    else:
+        stmt2 = select(LoginIdentity.tenant_id, LoginIdentity.user_id).where(
+            LoginIdentity.email == email
+        )
+        row = (await session.execute(stmt2)).first()
+    return (row[0], row[1]) if row else None
+
+
+class TenantsRepository(ScopedRepository):
+    async def create(self, name: str, config: dict[str, Any]) -> Tenant:
+        tenant = Tenant(id=self.ctx.tenant_id, name=name, config=config)
+        self._session.add(tenant)
+        self._session.add(TenantClock(tenant_id=self.ctx.tenant_id, seq=0))
+        await self._flush()
+        return tenant
+
+    async def get(self) -> Tenant | None:
+        stmt = select(Tenant).where(Tenant.id == self.ctx.tenant_id)
+        return (await self._session.execute(stmt)).scalar_one_or_none()
+
+
+class ClockRepository(ScopedRepository):
+    async def advance(self) -> int:
+        """Next seq, under the row lock of the tenant's counter: held until commit, so seq order
+        is commit order (a database sequence would hand out numbers before commit)."""
+        stmt = (
+            self._update(TenantClock).values(seq=TenantClock.seq + 1).returning(TenantClock.seq)
+        )
+        return int((await self._session.execute(stmt)).scalar_one())
+
+    async def current(self) -> int:
+        stmt = self._select(TenantClock, TenantClock.seq)
+        return int((await self._session.execute(stmt)).scalar_one_or_none() or 0)
+
+
+class UsersRepository(ScopedRepository):
+    async def get(self, user_id: uuid.UUID) -> User | None:
+        stmt = self._select(User).where(User.id == user_id)
+        return (await self._session.execute(stmt)).scalar_one_or_none()
+
+    async def create(self, user: User, roles: list[str]) -> User:
+        self._add(user)
+        await self._flush()
+        self._add(LoginIdentity(email=user.email, user_id=user.id))
+        for role in roles:
+            self._add(UserRole(user_id=user.id, role=role))
+        await self._flush()
+        return user
+
+    async def roles_of(self, user_id: uuid.UUID) -> list[str]:
+        stmt = self._select(UserRole, UserRole.role).where(UserRole.user_id == user_id)
+        return sorted((await self._session.execute(stmt)).scalars())
+
+    async def roles_by_user(self) -> dict[uuid.UUID, list[str]]:
+        rows = await self._session.execute(self._select(UserRole, UserRole.user_id, UserRole.role))
+        out: dict[uuid.UUID, list[str]] = {}
+        for user_id, role in rows:
+            out.setdefault(user_id, []).append(role)
+        return out
+
+    async def list(self) -> list[User]:
+        stmt = self._select(User).order_by(User.email)
+        return list((await self._session.execute(stmt)).scalars())
+
+    async def count(self) -> int:
+        stmt = self._select(User, func.count())
+        return int((await self._session.execute(stmt)).scalar_one())
+
+    async def set_password(self, user_id: uuid.UUID, password_hash: str) -> None:
+        stmt = self._update(User).where(User.id == user_id)
+        await self._session.execute(
+            stmt.values(password_hash=password_hash, password_changed_at=utcnow())
+        )
+
+
+class TokensRepository(ScopedRepository):
+    async def revoke(self, jti: str, expires_at: datetime) -> None:
+        if not await self.is_revoked(jti):
+            self._add(TokenRevocation(jti=jti, expires_at=expires_at))
+            await self._flush()
+
+    async def is_revoked(self, jti: str) -> bool:
+        stmt = self._select(TokenRevocation, TokenRevocation.jti).where(TokenRevocation.jti == jti)
+        return (await self._session.execute(stmt)).first() is not None
+
+
+class PasswordResetsRepository(ScopedRepository):
+    async def create(self, reset: PasswordReset) -> PasswordReset:
+        self._add(reset)
+        await self._flush()
+        return reset
+
+    async def get(self, reset_id: uuid.UUID) -> PasswordReset | None:
+        stmt = self._select(PasswordReset).where(PasswordReset.id == reset_id).with_for_update()
+        return (await self._session.execute(stmt)).scalar_one_or_none()
+
+    async def mark_used(self, reset: PasswordReset) -> None:
+        reset.used_at = utcnow()
+        await self._flush()
+
+
+class PreferencesRepository(ScopedRepository):
+    async def get(self) -> dict[str, Any]:
+        stmt = self._select(UserPreference, UserPreference.prefs).where(
+            UserPreference.user_id == self.ctx.actor_id
+        )
+        return dict((await self._session.execute(stmt)).scalar_one_or_none() or {})
+
+    async def put(self, prefs: dict[str, Any]) -> None:
+        stmt = self._select(UserPreference).where(UserPreference.user_id == self.ctx.actor_id)
+        row = (await self._session.execute(stmt)).scalar_one_or_none()
+        if row is None:
+            self._add(UserPreference(user_id=self.ctx.actor_id, prefs=prefs))
+        else:
+            row.prefs = prefs
+        await self._flush()
