@@ -8,18 +8,17 @@ from queueing behind long transactions in production.
 from __future__ import annotations
 
 import asyncio
+import sys
+from pathlib import Path
 
 from alembic import context
 from sqlalchemy import pool, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-import sys
-from pathlib import Path
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sync_server.db.models import Base  # noqa: E402
+from sync_server.db.models import Base
 from sync_server.settings import Settings
 
 config = context.config

@@ -69,9 +69,11 @@ def grant_app_role() -> None:
     if not _is_postgres():
         return
     role = app_role()
-    exists = op.get_bind().execute(
-        text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}
-    ).scalar()
+    exists = (
+        op.get_bind()
+        .execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role})
+        .scalar()
+    )
     if not exists:
         return
     op.execute(f'GRANT USAGE ON SCHEMA public TO "{role}"')

@@ -26,8 +26,12 @@ class Settings(BaseSettings):
     # Migrations run as the table owner; the app connects as a role that owns nothing (RLS).
     migration_database_url: str = ""
     app_db_role: str = "pathsix_app"
-    redis_url: str = Field(default="", validation_alias=AliasChoices("REDIS_URL", "PATHSIX_REDIS_URL"))
-    sentry_dsn: str = Field(default="", validation_alias=AliasChoices("SENTRY_DSN", "PATHSIX_SENTRY_DSN"))
+    redis_url: str = Field(
+        default="", validation_alias=AliasChoices("REDIS_URL", "PATHSIX_REDIS_URL")
+    )
+    sentry_dsn: str = Field(
+        default="", validation_alias=AliasChoices("SENTRY_DSN", "PATHSIX_SENTRY_DSN")
+    )
 
     var_dir: Path = Path("var")
     jwt_secret: str = ""
@@ -35,7 +39,8 @@ class Settings(BaseSettings):
     jwt_issuer: str = "pathsix"
     token_ttl_seconds: int = 30 * 24 * 3600
     reset_token_ttl_seconds: int = 3600
-    bcrypt_rounds: int = 12
+    # 12 or more in production (API.md); tests may lower it to keep the suite fast.
+    bcrypt_rounds: int = Field(default=12, ge=4, le=16)
 
     cors_origins: list[str] = []
     smtp_url: str = ""

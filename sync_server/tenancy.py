@@ -42,7 +42,9 @@ def _mint(tenant_id: uuid.UUID, user_id: uuid.UUID | None, roles: Iterable[str])
     return TenantContext(tenant_id, user_id, frozenset(roles), _MINT_KEY)
 
 
-def mint_from_token(tenant_id: uuid.UUID, user_id: uuid.UUID, roles: Iterable[str]) -> TenantContext:
+def mint_from_token(
+    tenant_id: uuid.UUID, user_id: uuid.UUID, roles: Iterable[str]
+) -> TenantContext:
     """For the auth middleware: from a verified, unrevoked token of an active user."""
     return _mint(tenant_id, user_id, roles)
 

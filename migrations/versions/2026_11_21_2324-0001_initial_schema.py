@@ -204,7 +204,7 @@ def upgrade() -> None:
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('user_id', sa.Uuid(), nullable=False),
     sa.ForeignKeyConstraint(['tenant_id', 'user_id'], ['users.tenant_id', 'users.id'], name=op.f('fk_login_identities_tenant_id_user_id_users')),
-    sa.PrimaryKeyConstraint('tenant_id', name=op.f('pk_login_identities'))
+    sa.PrimaryKeyConstraint('tenant_id', 'email', name=op.f('pk_login_identities'))
     )
     with op.batch_alter_table('login_identities', schema=None) as batch_op:
         batch_op.create_index('uq_login_identities_email', ['email'], unique=True)

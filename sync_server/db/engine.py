@@ -15,7 +15,12 @@ from typing import Any
 
 import structlog
 from sqlalchemy import event, text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 from sync_server.settings import Settings
 from sync_server.tenancy import TenantContext

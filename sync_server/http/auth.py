@@ -26,8 +26,13 @@ def client_ip(request: web.Request) -> str:
 
 
 @routes.route(
-    "POST", f"{P}/login", access=Access.PUBLIC, tag="auth", summary="Log in",
-    request_model=LoginRequest, response_model=LoginResponse,
+    "POST",
+    f"{P}/login",
+    access=Access.PUBLIC,
+    tag="auth",
+    summary="Log in",
+    request_model=LoginRequest,
+    response_model=LoginResponse,
 )
 async def login(request: web.Request) -> web.Response:
     body = await parse_body(request, LoginRequest)
@@ -36,7 +41,11 @@ async def login(request: web.Request) -> web.Response:
 
 
 @routes.route(
-    "POST", f"{P}/forgot-password", access=Access.PUBLIC, tag="auth", status=202,
+    "POST",
+    f"{P}/forgot-password",
+    access=Access.PUBLIC,
+    tag="auth",
+    status=202,
     summary="Mail a password-reset link (same answer whether or not the account exists)",
     request_model=ForgotPasswordRequest,
 )
@@ -47,8 +56,13 @@ async def forgot_password(request: web.Request) -> web.Response:
 
 
 @routes.route(
-    "POST", f"{P}/reset-password", access=Access.PUBLIC, tag="auth", status=204,
-    summary="Set a new password with a reset token", request_model=ResetPasswordRequest,
+    "POST",
+    f"{P}/reset-password",
+    access=Access.PUBLIC,
+    tag="auth",
+    status=204,
+    summary="Set a new password with a reset token",
+    request_model=ResetPasswordRequest,
 )
 async def reset_password(request: web.Request) -> web.Response:
     body = await parse_body(request, ResetPasswordRequest)
@@ -57,7 +71,11 @@ async def reset_password(request: web.Request) -> web.Response:
 
 
 @routes.route(
-    "POST", f"{P}/logout", access=Access.USER, tag="auth", status=204,
+    "POST",
+    f"{P}/logout",
+    access=Access.USER,
+    tag="auth",
+    status=204,
     summary="Revoke the presented token",
 )
 async def logout(request: web.Request) -> web.Response:
@@ -66,7 +84,11 @@ async def logout(request: web.Request) -> web.Response:
 
 
 @routes.route(
-    "GET", f"{P}/me", access=Access.USER, tag="auth", summary="The current user",
+    "GET",
+    f"{P}/me",
+    access=Access.USER,
+    tag="auth",
+    summary="The current user",
     response_model=UserOut,
 )
 async def me(request: web.Request) -> web.Response:

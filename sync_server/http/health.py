@@ -35,7 +35,7 @@ async def readyz(request: web.Request) -> web.Response:
         except Exception as exc:
             checks["redis"] = f"error: {type(exc).__name__}"
     ready = all(v == "ok" for v in checks.values())
-    body = {"status": "ready" if ready else "not_ready", "checks": checks}
+    body: dict[str, object] = {"status": "ready" if ready else "not_ready", "checks": checks}
     if not ready:
         body.update(error="Service is not ready", code="unavailable", details={"checks": checks})
     return json_response(body, status=200 if ready else 503)

@@ -21,17 +21,17 @@ ROUTES: web.AppKey[dict[Handler, RouteSpec]] = web.AppKey("routes")
 METRICS: web.AppKey[Any] = web.AppKey("metrics")
 
 # Request-scoped values (set by middlewares).
-REQUEST_ID = "pathsix.request_id"
-REPOS = "pathsix.repos"
-CLAIMS = "pathsix.claims"
+REQUEST_ID: web.RequestKey[str] = web.RequestKey("request_id")
+REPOS: web.RequestKey[Repositories] = web.RequestKey("repos")
+CLAIMS: web.RequestKey[AccessClaims] = web.RequestKey("claims")
 
 
 def repos(request: web.Request) -> Repositories:
-    return request[REPOS]  # type: ignore[no-any-return]
+    return request[REPOS]
 
 
 def claims(request: web.Request) -> AccessClaims:
-    return request[CLAIMS]  # type: ignore[no-any-return]
+    return request[CLAIMS]
 
 
 def services(request: web.Request) -> Services:

@@ -134,7 +134,7 @@ def bearer_token(request: web.Request) -> str:
 async def authenticate(request: web.Request, handler: AioHandler) -> web.StreamResponse:
     """Mint the TenantContext from a verified token and run the handler inside the request's one
     transaction (committed when the handler returns, rolled back when it raises)."""
-    spec = request.app[ROUTES].get(request.match_info.handler)  # type: ignore[arg-type]
+    spec = request.app[ROUTES].get(request.match_info.handler)
     if spec is None or spec.access is Access.PUBLIC:
         return await handler(request)
     auth = request.app[SERVICES].auth
@@ -153,6 +153,8 @@ async def authenticate(request: web.Request, handler: AioHandler) -> web.StreamR
         if spec.access is Access.ADMIN and not ctx.is_admin:
             raise ApiError(ErrorCode.FORBIDDEN, "This needs the admin role")
         if spec.roles and not spec.roles <= ctx.roles:
-            raise ApiError(ErrorCode.FORBIDDEN, "This needs roles: " + ", ".join(sorted(spec.roles)))
+            raise ApiError(
+                ErrorCode.FORBIDDEN, "This needs roles: " + ", ".join(sorted(spec.roles))
+            )
         request[REPOS] = repos
         return await handler(request)

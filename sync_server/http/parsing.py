@@ -46,7 +46,9 @@ async def parse_body(request: web.Request, model: type[T]) -> T:
     return validate(model, data)
 
 
-def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+def json_response(
+    data: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
     return web.json_response(data, status=status, headers=headers, dumps=_dumps)
 
 

@@ -30,11 +30,10 @@ class Tenant(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class TenantClock(Base):
+class TenantClock(TenantScoped, Base):
     """The tenant's sequence: advanced by a row lock inside each writing transaction."""
 
     __tablename__ = "tenant_clock"
-    tenant_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(SeqType, default=0)
     __table_args__ = (ForeignKeyConstraint(["tenant_id"], ["tenants.id"]),)
 
@@ -72,7 +71,7 @@ class LoginIdentity(TenantScoped, Base):
     """
 
     __tablename__ = "login_identities"
-    email: Mapped[str] = mapped_column(String(254))
+    email: Mapped[str] = mapped_column(String(254), primary_key=True)
     user_id: Mapped[uuid.UUID] = mapped_column()
     __table_args__ = (
         ForeignKeyConstraint(["tenant_id", "user_id"], ["users.tenant_id", "users.id"]),

@@ -26,7 +26,7 @@ from sync_server.db.repositories.base import ScopedRepository
 async def lookup_login(session: AsyncSession, email: str) -> tuple[uuid.UUID, uuid.UUID] | None:
     """Platform-level: which tenant and user own this login email (before any tenant is known)."""
     email = email.strip().lower()
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         stmt = text("SELECT tenant_id, user_id FROM pathsix_login_lookup(:email)")
         row = (await session.execute(stmt, {"email": email})).first()
     else:
@@ -54,9 +54,7 @@ class ClockRepository(ScopedRepository):
     async def advance(self) -> int:
         """Next seq, under the row lock of the tenant's counter: held until commit, so seq order
         is commit order (a database sequence would hand out numbers before commit)."""
-        stmt = (
-            self._update(TenantClock).values(seq=TenantClock.seq + 1).returning(TenantClock.seq)
-        )
+        stmt = self._update(TenantClock).values(seq=TenantClock.seq + 1).returning(TenantClock.seq)
         return int((await self._session.execute(stmt)).scalar_one())
 
     async def current(self) -> int:
@@ -67,7 +65,8 @@ class ClockRepository(ScopedRepository):
 class UsersRepository(ScopedRepository):
     async def get(self, user_id: uuid.UUID) -> User | None:
         stmt = self._select(User).where(User.id == user_id)
-        return (await self._session.execute(stmt)).scalar_one_or_none()
+        user: User | None = (await self._session.execute(stmt)).scalar_one_or_none()
+        return user
 
     async def create(self, user: User, roles: list[str]) -> User:
         self._add(user)
@@ -123,7 +122,8 @@ class PasswordResetsRepository(ScopedRepository):
 
     async def get(self, reset_id: uuid.UUID) -> PasswordReset | None:
         stmt = self._select(PasswordReset).where(PasswordReset.id == reset_id).with_for_update()
-        return (await self._session.execute(stmt)).scalar_one_or_none()
+        reset: PasswordReset | None = (await self._session.execute(stmt)).scalar_one_or_none()
+        return reset
 
     async def mark_used(self, reset: PasswordReset) -> None:
         reset.used_at = utcnow()
