@@ -1,6 +1,5 @@
 """The base of every repository: built with a TenantContext, every query filtered by it.
 
-Only code in this package runs queries (a build test enforces it). Scope is a constructor argument,
 Only code in this package runs queries (a build test enforces it). Scope is a constructor
 argument, never an optional filter: ``_select`` and ``_add`` are the only ways subclasses touch a
 tenant table.
