@@ -24,12 +24,13 @@ from sync_server.db.models.records import (
     RecordBase,
     Subscription,
 )
-from sync_server.db.models.sync import ChangeLog, Conflict, SyncClient
+from sync_server.db.models.sync import ChangeAudience, ChangeLog, Conflict, SyncClient
 
 __all__ = [
     "Account",
     "ActivityLog",
     "Base",
+    "ChangeAudience",
     "ChangeLog",
     "Client",
     "Conflict",

@@ -30,12 +30,7 @@ class SyncClient(TenantScoped, Base):
 
 
 class ChangeLog(TenantScoped, Base):
-    """One row per committed record change, keyed by the tenant seq (seq order = commit order).
-
-    ``audience`` lists the users who could see the record after the change and
-    ``prev_audience`` those who could see it before: a pull sends a ``delete`` (eviction) to a
-    user who was in the audience and no longer is, and nothing at all to anyone else.
-    """
+    """One row per committed record change, keyed by the tenant seq (seq order = commit order)."""
 
     __tablename__ = "change_log"
     seq: Mapped[int] = mapped_column(SeqType, primary_key=True)
@@ -47,10 +42,24 @@ class ChangeLog(TenantScoped, Base):
     client_id: Mapped[uuid.UUID | None] = mapped_column()
     mid: Mapped[int | None] = mapped_column(SeqType)
     fields: Mapped[list[str]] = mapped_column(default=list)
-    audience: Mapped[list[str]] = mapped_column(default=list)
-    prev_audience: Mapped[list[str]] = mapped_column(default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     __table_args__ = (Index("ix_change_log_record", "tenant_id", "entity", "record_id", "seq"),)
+
+
+class ChangeAudience(TenantScoped, Base):
+    """Who a change concerns: one row per user who may see the record after the change
+    (``visible``) or who could see it before and no longer can (``visible = false``: eviction).
+
+    A pull reads its user's rows by (user, seq) range, so it never looks at changes to records the
+    user never could see and never learns their ids.
+    """
+
+    __tablename__ = "change_audience"
+    user_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(SeqType, primary_key=True)
+    entity: Mapped[str] = mapped_column(String(30))
+    record_id: Mapped[uuid.UUID] = mapped_column()
+    visible: Mapped[bool] = mapped_column()
 
 
 class Conflict(TenantScoped, Base):

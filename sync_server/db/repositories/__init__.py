@@ -3,6 +3,8 @@ work (one tenant context, one session)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from functools import cached_property
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +18,8 @@ from sync_server.db.repositories.platform import (
     UsersRepository,
     lookup_login,
 )
+from sync_server.db.repositories.records import RecordsRepository
+from sync_server.db.repositories.visibility import Audience
 from sync_server.tenancy import TenantContext
 
 
@@ -23,6 +27,12 @@ class Repositories:
     def __init__(self, ctx: TenantContext, session: AsyncSession) -> None:
         self.ctx = ctx
         self._session = session
+
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        """A nested transaction: one item of a batch fails alone, the rest go on."""
+        async with self._session.begin_nested():
+            yield
 
     @cached_property
     def tenants(self) -> TenantsRepository:
@@ -43,6 +53,14 @@ class Repositories:
     @cached_property
     def resets(self) -> PasswordResetsRepository:
         return PasswordResetsRepository(self.ctx, self._session)
+
+    @cached_property
+    def records(self) -> RecordsRepository:
+        return RecordsRepository(self.ctx, self._session)
+
+    @cached_property
+    def audience(self) -> Audience:
+        return Audience(self.ctx, self._session)
 
     @cached_property
     def preferences(self) -> PreferencesRepository:

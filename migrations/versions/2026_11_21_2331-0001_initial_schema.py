@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-21 23:24:45.577891
+Create Date: 2026-11-21 23:31:24.922877
 """
 
 from collections.abc import Sequence
@@ -37,6 +37,15 @@ def upgrade() -> None:
         batch_op.create_index('ix_activity_log_record', ['tenant_id', 'entity', 'record_id'], unique=False)
         batch_op.create_index('ix_activity_log_user_created', ['tenant_id', 'user_id', 'created_at'], unique=False)
 
+    op.create_table('change_audience',
+    sa.Column('tenant_id', sa.Uuid(), nullable=False),
+    sa.Column('user_id', sa.Uuid(), nullable=False),
+    sa.Column('seq', sa.BigInteger().with_variant(sa.BIGINT(), 'postgresql'), nullable=False),
+    sa.Column('entity', sa.String(length=30), nullable=False),
+    sa.Column('record_id', sa.Uuid(), nullable=False),
+    sa.Column('visible', sa.Boolean(), nullable=False),
+    sa.PrimaryKeyConstraint('tenant_id', 'user_id', 'seq', name=op.f('pk_change_audience'))
+    )
     op.create_table('change_log',
     sa.Column('tenant_id', sa.Uuid(), nullable=False),
     sa.Column('seq', sa.BigInteger().with_variant(sa.BIGINT(), 'postgresql'), nullable=False),
@@ -48,8 +57,6 @@ def upgrade() -> None:
     sa.Column('client_id', sa.Uuid(), nullable=True),
     sa.Column('mid', sa.BigInteger().with_variant(sa.BIGINT(), 'postgresql'), nullable=True),
     sa.Column('fields', sa.JSON().with_variant(postgresql.JSONB(), 'postgresql'), nullable=False),
-    sa.Column('audience', sa.JSON().with_variant(postgresql.JSONB(), 'postgresql'), nullable=False),
-    sa.Column('prev_audience', sa.JSON().with_variant(postgresql.JSONB(), 'postgresql'), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('tenant_id', 'seq', name=op.f('pk_change_log'))
     )
@@ -540,6 +547,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_change_log_record')
 
     op.drop_table('change_log')
+    op.drop_table('change_audience')
     with op.batch_alter_table('activity_log', schema=None) as batch_op:
         batch_op.drop_index('ix_activity_log_user_created')
         batch_op.drop_index('ix_activity_log_record')

@@ -1,0 +1,101 @@
+"""Trash: list visible trashed records, restore, purge (admin), bulk purge (admin)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Literal
+
+from aiohttp import web
+from pydantic import Field
+
+from sync_server.entities import ENTITIES, EntitySpec
+from sync_server.errors import ApiError, validation_error
+from sync_server.http.keys import repos
+from sync_server.http.parsing import json_response, parse_body
+from sync_server.http.records import record_id, record_response
+from sync_server.http.routing import Access, RouteTable
+from sync_server.schemas.base import Strict
+from sync_server.services import lifecycle
+from sync_server.services.listing import parse_list_query
+from sync_server.services.records import list_page
+from sync_server.services.write_path import RecordWriter
+
+routes = RouteTable()
+T = "/api/v1/trash"
+TrashEntity = Literal["lead", "client", "project"]
+TRASH_ENTITIES = ("lead", "client", "project")
+
+
+class PurgeItem(Strict):
+    entity: TrashEntity
+    id: uuid.UUID
+
+
+class BulkPurgeRequest(Strict):
+    items: list[PurgeItem] = Field(min_length=1, max_length=500)
+
+
+def trash_spec(name: str | None) -> EntitySpec:
+    if name not in TRASH_ENTITIES:
+        raise validation_error({"entity": [f"must be one of {', '.join(TRASH_ENTITIES)}"]})
+    return ENTITIES[name]
+
+
+@routes.route("GET", T, access=Access.USER, tag="trash", summary="Trashed records visible to you")
+async def list_trash(request: web.Request) -> web.Response:
+    params = dict(request.query)
+    spec = trash_spec(params.pop("entity", None))
+    query = parse_list_query(spec, params, trashed=True, default_sort="-deleted_at")
+    return json_response(await list_page(repos(request), spec, query))
+
+
+@routes.route(
+    "POST",
+    f"{T}/{{entity}}/{{id}}/restore",
+    access=Access.USER,
+    tag="trash",
+    summary="Restore a record from Trash",
+)
+async def restore(request: web.Request) -> web.Response:
+    spec = trash_spec(request.match_info["entity"])
+    result = await RecordWriter(repos(request)).restore(spec, record_id(request))
+    return record_response(spec, result)
+
+
+@routes.route(
+    "DELETE",
+    f"{T}/{{entity}}/{{id}}",
+    access=Access.ADMIN,
+    tag="trash",
+    status=204,
+    summary="Purge a trashed record for good (admin)",
+)
+async def purge(request: web.Request) -> web.Response:
+    spec = trash_spec(request.match_info["entity"])
+    await lifecycle.purge(RecordWriter(repos(request)), spec, record_id(request))
+    return web.Response(status=204)
+
+
+@routes.route(
+    "POST",
+    f"{T}/purge",
+    access=Access.ADMIN,
+    tag="trash",
+    summary="Purge several trashed records (admin); per-item results",
+    request_model=BulkPurgeRequest,
+)
+async def bulk_purge(request: web.Request) -> web.Response:
+    body = await parse_body(request, BulkPurgeRequest)
+    r = repos(request)
+    writer = RecordWriter(r)
+    results: list[dict[str, object]] = []
+    for item in body.items:
+        try:
+            async with r.savepoint():
+                await lifecycle.purge(writer, ENTITIES[item.entity], item.id)
+            results.append({"entity": item.entity, "id": str(item.id), "status": "purged"})
+        except ApiError as exc:
+            results.append(
+                {"entity": item.entity, "id": str(item.id), "status": "failed", "error": exc.body()}
+            )
+    return json_response({"results": results})

@@ -1,0 +1,135 @@
+"""Purge (hard delete from Trash) and lead -> client conversion, on top of the write path.
+
+Purging a record purges the children that only exist through it (accounts, subscriptions,
+contacts, interactions and notes of a client; contacts, interactions and notes of a lead; notes of
+a project) and *detaches* the records that stand on their own (a project loses its client_id or
+lead_id; an interaction loses its project_id): a project has its own owner and worth, and an
+interaction belongs to its client or lead, so neither should vanish with a link.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from conflict import Decision, Outcome
+from conflict.lifecycle import decide_convert
+from sync_server.db.models import RecordBase
+from sync_server.entities import ENTITIES, EntitySpec
+from sync_server.errors import ApiError, ErrorCode, not_found
+from sync_server.services.write_path import (
+    REST,
+    Origin,
+    RecordWriter,
+    WriteResult,
+    dots_of,
+    values_of,
+)
+
+# (child entity, column) -> purge the child, or detach it (set the column to null).
+_PURGE_CHILD = {"account", "subscription", "contact", "interaction", "note"}
+
+CONVERTED_FIELDS = (
+    "name",
+    "contact_person",
+    "contact_title",
+    "email",
+    "phone",
+    "phone_label",
+    "secondary_phone",
+    "secondary_phone_label",
+    "address",
+    "city",
+    "state",
+    "zip",
+    "notes",
+    "business_type",
+    "assigned_to",
+)
+
+
+async def purge(writer: RecordWriter, spec: EntitySpec, record_id: uuid.UUID) -> None:
+    """Admin purge of a trashed record (whole tenant: admin Trash sees everything)."""
+    row = await writer.repos.records.get(spec, record_id, visible_to=None, for_update=True)
+    if row is None or row.deleted_at is None:
+        raise not_found(f"{spec.name} in Trash")
+    await _purge_row(writer, spec, row)
+
+
+async def _purge_row(writer: RecordWriter, spec: EntitySpec, row: RecordBase) -> None:
+    for child_spec, column in _links_to(spec.name):
+        for child in await writer.repos.records.children(child_spec, column, [row.id]):
+            if child_spec.name == "note" and child.entity != spec.name:  # type: ignore[attr-defined]
+                continue
+            if child_spec.name in _PURGE_CHILD and column != "project_id":
+                await _purge_row(writer, child_spec, child)
+            else:
+                await writer.apply(child_spec, child, _detach(column), "detach", REST)
+    await writer.log_purge(spec, row)
+    await writer.repos.records.purge(spec, row.id)
+
+
+def _links_to(entity: str) -> list[tuple[EntitySpec, str]]:
+    out = [(s, p.field) for s in ENTITIES.values() for p in s.parents if p.entity == entity]
+    if entity in ("lead", "client", "project"):
+        out.append((ENTITIES["note"], "entity_id"))
+    return out
+
+
+def _detach(column: str) -> Decision:
+    return Decision(Outcome.APPLIED, {column: None}, (), (), None)
+
+
+async def convert(
+    writer: RecordWriter,
+    lead_id: uuid.UUID,
+    client_id: uuid.UUID | None,
+    origin: Origin = REST,
+) -> WriteResult:
+    """Lead -> client, atomically: the client gets the lead's fields, the lead's contacts and
+    interactions move to it, and the lead becomes ``converted`` pointing at it."""
+    leads, clients = ENTITIES["lead"], ENTITIES["client"]
+    lead = await writer.load(leads, lead_id)
+    if lead.deleted_at is not None:
+        raise ApiError(ErrorCode.CONFLICT, "Restore the lead from Trash before converting it")
+    if lead.lead_status == "converted":  # type: ignore[attr-defined]
+        raise ApiError(
+            ErrorCode.ALREADY_CONVERTED,
+            "This lead is already converted",
+            {"client_id": str(lead.converted_client_id)},  # type: ignore[attr-defined]
+        )
+    client_id = client_id or uuid.uuid4()
+    stamp = datetime.now(UTC)
+    decision = decide_convert(
+        values_of(leads, lead),
+        dots_of(lead),
+        origin.context,
+        client_id=str(client_id),
+        converted_on=stamp,
+    )
+    if decision.held:
+        return await writer.apply(leads, lead, decision, "convert", origin)
+    data = {f: getattr(lead, f) for f in CONVERTED_FIELDS}
+    data.update(status="active", source_lead_id=lead.id, converted_on=stamp)
+    created = await writer.create(clients, data, origin, record_id=client_id)
+    await _move_children(writer, lead.id, client_id, origin)
+    apply = dict(decision.apply) | {"converted_client_id": client_id}
+    await writer.apply(leads, lead, _with(decision, apply), "convert", origin)
+    return created
+
+
+async def _move_children(
+    writer: RecordWriter, lead_id: uuid.UUID, client_id: uuid.UUID, origin: Origin
+) -> None:
+    for name in ("contact", "interaction"):
+        spec = ENTITIES[name]
+        for child in await writer.repos.records.children(spec, "lead_id", [lead_id]):
+            move = Decision(
+                Outcome.APPLIED, {"lead_id": None, "client_id": client_id}, (), (), None
+            )
+            await writer.apply(spec, child, move, "convert", origin)
+
+
+def _with(decision: Decision, apply: dict[str, Any]) -> Decision:
+    return Decision(decision.outcome, apply, decision.auto_resolved, (), None)
