@@ -9,11 +9,12 @@ from aiohttp import web
 from redis.asyncio import Redis
 
 from sync_server.db.engine import Database, create_engine
-from sync_server.http import auth, health, records, trash
+from sync_server.http import auth, health, records, sync, trash
 from sync_server.http.keys import DB, METRICS, ROUTES, SERVICES, SETTINGS
 from sync_server.http.middleware import authenticate, errors, headers_and_cors, observe
 from sync_server.http.routing import RouteTable, check_all_declared
 from sync_server.observability import Metrics, configure_logging, configure_sentry
+from sync_server.services import pokes
 from sync_server.services.container import build_services
 from sync_server.settings import Settings
 
@@ -22,7 +23,7 @@ log = structlog.get_logger("sync_server.app")
 
 def route_table() -> RouteTable:
     table = RouteTable()
-    for module in (health, auth, records, trash):
+    for module in (health, auth, records, trash, sync):
         table.extend(module.routes)
     return table
 
@@ -33,8 +34,9 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     db = Database(create_engine(settings))
     redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
     app[DB] = db
-    app[SERVICES] = build_services(settings, db, redis)
-    yield
+    app[SERVICES] = services = build_services(settings, db, redis)
+    async with pokes.running(services.pokes, redis):
+        yield
     if redis is not None:
         await redis.aclose()
     await db.dispose()

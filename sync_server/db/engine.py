@@ -73,11 +73,22 @@ class Database:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+        snapshot_engine = (
+            engine.execution_options(isolation_level="REPEATABLE READ")
+            if engine.dialect.name == "postgresql"
+            else engine  # SQLite transactions are serializable already
+        )
+        self._snapshot_sessions = async_sessionmaker(
+            snapshot_engine, expire_on_commit=False, autoflush=False
+        )
 
     @asynccontextmanager
-    async def session(self, ctx: TenantContext) -> AsyncIterator[AsyncSession]:
+    async def session(
+        self, ctx: TenantContext, *, snapshot: bool = False
+    ) -> AsyncIterator[AsyncSession]:
         """A transaction scoped to ``ctx``'s tenant: committed on success, rolled back on error."""
-        async with self._sessions() as session, session.begin():
+        maker = self._snapshot_sessions if snapshot else self._sessions
+        async with maker() as session, session.begin():
             await self.enter_tenant(session, ctx)
             yield session
 

@@ -16,7 +16,7 @@ from sync_server.errors import ApiError, ErrorCode
 from sync_server.http.keys import CLAIMS, DB, METRICS, REPOS, REQUEST_ID, ROUTES, SERVICES, SETTINGS
 from sync_server.http.parsing import json_response
 from sync_server.http.routing import Access
-from sync_server.tenancy import mint_from_token
+from sync_server.tenancy import TenantContext, mint_from_token
 
 log = structlog.get_logger("sync_server.http")
 
@@ -75,10 +75,12 @@ def error_response(exc: ApiError, request: web.Request) -> web.Response:
 @web.middleware
 async def errors(request: web.Request, handler: AioHandler) -> web.StreamResponse:
     """Every failure leaves in the one JSON shape, with no internals."""
+    # Error responses never pass through ``headers_and_cors`` (the exception skips it), so they
+    # get the same security, cache and CORS headers here.
     try:
         return await handler(request)
     except ApiError as exc:
-        return error_response(exc, request)
+        return _add_headers(request, error_response(exc, request))
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
@@ -89,21 +91,35 @@ async def errors(request: web.Request, handler: AioHandler) -> web.StreamRespons
         if exc.status == 405 and "Allow" in exc.headers:
             response.headers["Allow"] = exc.headers["Allow"]
         response.headers["X-Request-ID"] = request.get(REQUEST_ID, "")
-        return response
+        return _add_headers(request, response)
     except Exception as exc:
         log.exception("unhandled_error", error_type=type(exc).__name__)
         sentry_sdk.capture_exception(exc)
-        return error_response(ApiError(ErrorCode.INTERNAL, "Internal server error"), request)
+        internal = ApiError(ErrorCode.INTERNAL, "Internal server error")
+        return _add_headers(request, error_response(internal, request))
+
+
+def _origin_allowed(request: web.Request) -> bool:
+    origin = request.headers.get("Origin")
+    return origin is not None and origin in request.app[SETTINGS].cors_origins
 
 
 @web.middleware
 async def headers_and_cors(request: web.Request, handler: AioHandler) -> web.StreamResponse:
-    origin = request.headers.get("Origin")
-    allowed = origin is not None and origin in request.app[SETTINGS].cors_origins
     if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
-        response: web.StreamResponse = web.Response(status=204 if allowed else 403)
+        if _origin_allowed(request):
+            response: web.StreamResponse = web.Response(status=204)
+        else:
+            refused = ApiError(ErrorCode.FORBIDDEN, "Origin not allowed")
+            response = error_response(refused, request)
     else:
         response = await handler(request)
+    return _add_headers(request, response)
+
+
+def _add_headers(request: web.Request, response: web.StreamResponse) -> web.StreamResponse:
+    origin = request.headers.get("Origin")
+    allowed = _origin_allowed(request)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
     response.headers.setdefault("X-Frame-Options", "DENY")
@@ -144,7 +160,7 @@ async def authenticate(request: web.Request, handler: AioHandler) -> web.StreamR
         tenant_id=str(claims.tenant_id), user_id=str(claims.user_id)
     )
     ctx = mint_from_token(claims.tenant_id, claims.user_id, claims.roles)
-    async with request.app[DB].session(ctx) as session:
+    async with request.app[DB].session(ctx, snapshot=spec.snapshot) as session:
         # Roles are read live, so a role change or deactivation takes effect at once, not at the
         # token's expiry.
         roles = await auth.check_live(Repositories(ctx, session), claims)
@@ -157,4 +173,18 @@ async def authenticate(request: web.Request, handler: AioHandler) -> web.StreamR
                 ErrorCode.FORBIDDEN, "This needs roles: " + ", ".join(sorted(spec.roles))
             )
         request[REPOS] = repos
-        return await handler(request)
+        response = await handler(request)
+    for hook in repos.after_commit:
+        await hook()
+    return response
+
+
+async def context_for_token(app: web.Application, token: str) -> TenantContext:
+    """For connections that cannot send headers (WebSocket): the same checks as ``authenticate``
+    in a short transaction of its own."""
+    auth = app[SERVICES].auth
+    claims = auth.verify(token)
+    ctx = mint_from_token(claims.tenant_id, claims.user_id, claims.roles)
+    async with app[DB].session(ctx) as session:
+        roles = await auth.check_live(Repositories(ctx, session), claims)
+    return mint_from_token(claims.tenant_id, claims.user_id, roles)

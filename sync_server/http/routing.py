@@ -36,6 +36,9 @@ class RouteSpec:
     response_model: type[Any] | None = None
     status: int = 200
     query_model: type[Any] | None = None
+    # Run the request in one snapshot (REPEATABLE READ on PostgreSQL): sync pulls need every
+    # statement to see the same committed state.
+    snapshot: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
 

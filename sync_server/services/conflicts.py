@@ -8,9 +8,10 @@ from typing import Any
 from pydantic_core import to_jsonable_python
 
 from conflict import Decision, FieldLoss
-from sync_server.db.models import Conflict, RecordBase
+from sync_server.db.models import Conflict
 from sync_server.db.repositories import Repositories
 from sync_server.entities import EntitySpec
+from sync_server.services.sync_events import announce
 
 
 def _field_entry(loss: FieldLoss) -> dict[str, Any]:
@@ -26,10 +27,10 @@ def _field_entry(loss: FieldLoss) -> dict[str, Any]:
 async def record_conflicts(
     repos: Repositories,
     spec: EntitySpec,
-    row: RecordBase,
+    record_id: uuid.UUID,
     decision: Decision,
     origin: Any,
-    seq: int | None,
+    seq: int,
 ) -> uuid.UUID | None:
     """Store the losers of an automatic merge and the fields held for people; returns the id of
     the open conflict, if any."""
@@ -41,7 +42,7 @@ async def record_conflicts(
             Conflict(
                 id=uuid.uuid4(),
                 entity=spec.name,
-                record_id=row.id,
+                record_id=record_id,
                 kind=str(decision.kind or "field"),
                 status=status,
                 fields={loss.field: _field_entry(loss) for loss in losses},
@@ -49,10 +50,12 @@ async def record_conflicts(
                 client_id=origin.client_id,
                 mid=origin.mid,
                 base_seq=origin.base_seq,
-                seq=seq or row.version,
+                seq=seq,
                 client_time=origin.client_time,
             )
         )
-        if status == "open":
+        if status == "open" and conflict.user_id is not None:
             open_id = conflict.id
+            # The device that pushed sees its held change as "waiting for review".
+            await announce(repos, "conflict", conflict.id, [conflict.user_id])
     return open_id

@@ -10,7 +10,9 @@ from sync_server.db.engine import Database
 from sync_server.security.tokens import ResetTokenSigner, TokenService
 from sync_server.services.auth import AuthService
 from sync_server.services.mail import LogMailer, Mailer, SmtpMailer
+from sync_server.services.pokes import PokeHub
 from sync_server.services.ratelimit import InProcessLimiter, RateLimiter, RedisLimiter
+from sync_server.services.sync_cursor import CursorCodec
 from sync_server.settings import Settings
 
 
@@ -23,6 +25,8 @@ class Services:
     mailer: Mailer
     tokens: TokenService
     auth: AuthService
+    pokes: PokeHub
+    cursors: CursorCodec
 
 
 def build_services(settings: Settings, db: Database, redis: Redis | None) -> Services:
@@ -35,4 +39,14 @@ def build_services(settings: Settings, db: Database, redis: Redis | None) -> Ser
     )
     resets = ResetTokenSigner(settings.jwt_secret, settings.reset_token_ttl_seconds)
     auth = AuthService(settings, db, tokens, resets, limiter, mailer)
-    return Services(settings, db, redis, limiter, mailer, tokens, auth)
+    return Services(
+        settings,
+        db,
+        redis,
+        limiter,
+        mailer,
+        tokens,
+        auth,
+        PokeHub(redis),
+        CursorCodec(settings.jwt_secret),
+    )

@@ -64,6 +64,11 @@ def values_of(spec: EntitySpec, row: RecordBase) -> dict[str, Any]:
     return {f: getattr(row, f) for f in spec.fields}
 
 
+def current_state(spec: EntitySpec, row: RecordBase) -> dict[str, Any]:
+    """What conflict decisions compare against: the fields plus the Trash marker."""
+    return values_of(spec, row) | {"deleted_at": row.deleted_at}
+
+
 class RecordWriter:
     def __init__(self, repos: Repositories) -> None:
         self.repos = repos
@@ -114,7 +119,7 @@ class RecordWriter:
         check_version(spec, row, if_match)
         changes = validated_changes(spec, data)
         decision = decide_update(
-            spec.name, values_of(spec, row), dots_of(row), changes, origin.context
+            spec.name, current_state(spec, row), dots_of(row), changes, origin.context
         )
         merged = {**values_of(spec, row), **decision.apply}
         validated_create(spec, merged)  # cross-field rules hold on the result
@@ -132,7 +137,9 @@ class RecordWriter:
         seq = None
         if decision.apply:
             seq = await self._commit(spec, row, list(decision.apply), action, origin, prev_audience)
-        conflict_id = await record_conflicts(self.repos, spec, row, decision, origin, seq)
+        conflict_id = await record_conflicts(
+            self.repos, spec, row.id, decision, origin, seq or row.version
+        )
         return WriteResult(row, decision.outcome, seq, conflict_id)
 
     async def trash(
@@ -146,7 +153,7 @@ class RecordWriter:
         check_version(spec, row, if_match)
         decision = decide_delete(
             spec.name,
-            values_of(spec, row) | {"deleted_at": row.deleted_at},
+            current_state(spec, row),
             dots_of(row),
             origin.context,
             deleted_at=now(),
@@ -159,7 +166,7 @@ class RecordWriter:
         row = await self.load(spec, record_id)
         decision = decide_restore(
             spec.name,
-            values_of(spec, row) | {"deleted_at": row.deleted_at},
+            current_state(spec, row),
             dots_of(row),
             origin.context,
         )
@@ -195,7 +202,7 @@ class RecordWriter:
         audience = await self.repos.audience.of(spec, row)
         await self._log(spec, row.id, seq, "put", action, fields, origin, audience, prev_audience)
         if audience != prev_audience:
-            await self._propagate(spec, row.id, origin)
+            await self._propagate(spec, row.id, origin, prev_audience)
         return seq
 
     async def _log(
@@ -234,9 +241,16 @@ class RecordWriter:
             )
         )
 
-    async def _propagate(self, spec: EntitySpec, record_id: uuid.UUID, origin: Origin) -> None:
+    async def _propagate(
+        self,
+        spec: EntitySpec,
+        record_id: uuid.UUID,
+        origin: Origin,
+        former: frozenset[uuid.UUID],
+    ) -> None:
         """A record's audience moved: every record inheriting its visibility moves with it, so
-        each gets a change (a put for the new audience, an eviction for the old)."""
+        each gets a change (a put for its new audience, an eviction for whoever lost it). A child
+        that inherits from this record had exactly this record's former audience."""
         for child_spec, column in dependents(spec.name):
             for child in await self.repos.records.children(child_spec, column, [record_id]):
                 if not inherits_from(child_spec, child, spec.name, record_id):
@@ -244,22 +258,19 @@ class RecordWriter:
                 seq = await self.repos.clock.advance()
                 child.version = seq
                 audience = await self.repos.audience.of(child_spec, child)
-                # The old audience of the child is the parent's old one; evict all who lost it.
-                await self._log(
-                    child_spec,
-                    child.id,
-                    seq,
-                    "put",
-                    "visibility",
-                    [],
-                    origin,
-                    audience,
-                    await self._former(child_spec, child),
+                change = ChangeLog(
+                    seq=seq,
+                    entity=child_spec.name,
+                    record_id=child.id,
+                    op="put",
+                    action="visibility",
+                    user_id=self.ctx.user_id,
+                    client_id=origin.client_id,
+                    mid=origin.mid,
+                    fields=[],
                 )
-                await self._propagate(child_spec, child.id, origin)
-
-    async def _former(self, spec: EntitySpec, row: RecordBase) -> frozenset[uuid.UUID]:
-        return await self.repos.records.last_audience(spec.name, row.id)
+                await self.repos.records.record_change(change, audience, former - audience)
+                await self._propagate(child_spec, child.id, origin, former)
 
     async def log_purge(self, spec: EntitySpec, row: RecordBase, origin: Origin = REST) -> int:
         seq = await self.repos.clock.advance()

@@ -35,6 +35,9 @@ class TenantClock(TenantScoped, Base):
 
     __tablename__ = "tenant_clock"
     seq: Mapped[int] = mapped_column(SeqType, default=0)
+    # Change-log rows at or below this seq have been compacted away: cursors older than it get
+    # ``reset`` on pull.
+    horizon_seq: Mapped[int] = mapped_column(SeqType, default=0)
     __table_args__ = (ForeignKeyConstraint(["tenant_id"], ["tenants.id"]),)
 
 

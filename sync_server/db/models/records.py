@@ -40,7 +40,11 @@ def _parent_fk(column: str, table: str) -> ForeignKeyConstraint:
 def _indexes(table: str, *columns: str) -> tuple[Index, ...]:
     """The list indexes every record table needs, plus the extra filter columns given."""
     common = ("created_by", "deleted_at")
-    out = [Index(f"ix_{table}_created", "tenant_id", "created_at", "id")]
+    out = [
+        Index(f"ix_{table}_created", "tenant_id", "created_at", "id"),
+        # Sync snapshots page through a table in (version, id) order.
+        Index(f"ix_{table}_version", "tenant_id", "version", "id"),
+    ]
     out += [Index(f"ix_{table}_{c}", "tenant_id", c) for c in (*common, *columns)]
     return tuple(out)
 

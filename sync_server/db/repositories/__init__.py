@@ -3,7 +3,7 @@ work (one tenant context, one session)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from functools import cached_property
 
@@ -19,6 +19,7 @@ from sync_server.db.repositories.platform import (
     lookup_login,
 )
 from sync_server.db.repositories.records import RecordsRepository
+from sync_server.db.repositories.sync import SyncRepository
 from sync_server.db.repositories.visibility import Audience
 from sync_server.tenancy import TenantContext
 
@@ -27,6 +28,8 @@ class Repositories:
     def __init__(self, ctx: TenantContext, session: AsyncSession) -> None:
         self.ctx = ctx
         self._session = session
+        # Run by the unit of work's owner once the transaction has committed (e.g. sync pokes).
+        self.after_commit: list[Callable[[], Awaitable[None]]] = []
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:
@@ -57,6 +60,10 @@ class Repositories:
     @cached_property
     def records(self) -> RecordsRepository:
         return RecordsRepository(self.ctx, self._session)
+
+    @cached_property
+    def sync(self) -> SyncRepository:
+        return SyncRepository(self.ctx, self._session)
 
     @cached_property
     def audience(self) -> Audience:

@@ -41,7 +41,7 @@ class TenantsRepository(ScopedRepository):
     async def create(self, name: str, config: dict[str, Any]) -> Tenant:
         tenant = Tenant(id=self.ctx.tenant_id, name=name, config=config)
         self._session.add(tenant)
-        self._session.add(TenantClock(tenant_id=self.ctx.tenant_id, seq=0))
+        self._session.add(TenantClock(tenant_id=self.ctx.tenant_id, seq=0, horizon_seq=0))
         await self._flush()
         return tenant
 

@@ -50,6 +50,11 @@ def _keyset(col: Any, id_col: Any, after: tuple[bool, Any, uuid.UUID], desc: boo
 
 
 class RecordsRepository(ScopedRepository):
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        # Users whose synced set this unit of work changed: they get a poke after commit.
+        self.touched: set[uuid.UUID] = set()
+
     def _base(self, spec: EntitySpec, visible_to: uuid.UUID | None) -> Any:
         stmt = self._select(spec.model)
         if visible_to is not None:
@@ -116,18 +121,6 @@ class RecordsRepository(ScopedRepository):
     async def flush(self) -> None:
         await self._flush()
 
-    async def last_audience(self, entity: str, record_id: uuid.UUID) -> frozenset[uuid.UUID]:
-        """Who could see the record as of its latest logged change."""
-        latest = (
-            self._select(ChangeLog, func.max(ChangeLog.seq))
-            .where(ChangeLog.entity == entity, ChangeLog.record_id == record_id)
-            .scalar_subquery()
-        )
-        stmt = self._select(ChangeAudience, ChangeAudience.user_id).where(
-            ChangeAudience.seq == latest, ChangeAudience.visible.is_(True)
-        )
-        return frozenset((await self._session.execute(stmt)).scalars())
-
     async def insert(self, row: RecordBase) -> RecordBase:
         self._add(row)
         await self._flush()
@@ -156,7 +149,10 @@ class RecordsRepository(ScopedRepository):
     ) -> None:
         """The change log row and who it concerns (see ChangeAudience)."""
         self._add(change)
-        for user_id, is_visible in [(u, True) for u in visible] + [(u, False) for u in evicted]:
+        self.touched.update(visible)
+        self.touched.update(evicted)
+        rows = [(u, True) for u in visible] + [(u, False) for u in evicted]
+        for user_id, is_visible in rows:
             self._add(
                 ChangeAudience(
                     user_id=user_id,

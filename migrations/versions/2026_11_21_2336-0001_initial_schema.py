@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-21 23:31:24.922877
+Create Date: 2026-11-21 23:36:29.144055
 """
 
 from collections.abc import Sequence
@@ -103,6 +103,7 @@ def upgrade() -> None:
     op.create_table('tenant_clock',
     sa.Column('tenant_id', sa.Uuid(), nullable=False),
     sa.Column('seq', sa.BigInteger().with_variant(sa.BIGINT(), 'postgresql'), nullable=False),
+    sa.Column('horizon_seq', sa.BigInteger().with_variant(sa.BIGINT(), 'postgresql'), nullable=False),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_tenant_clock_tenant_id_tenants')),
     sa.PrimaryKeyConstraint('tenant_id', name=op.f('pk_tenant_clock'))
     )
@@ -165,6 +166,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_clients_deleted_at', ['tenant_id', 'deleted_at'], unique=False)
         batch_op.create_index('ix_clients_source_lead_id', ['tenant_id', 'source_lead_id'], unique=False)
         batch_op.create_index('ix_clients_status', ['tenant_id', 'status'], unique=False)
+        batch_op.create_index('ix_clients_version', ['tenant_id', 'version', 'id'], unique=False)
 
     op.create_table('leads',
     sa.Column('tenant_id', sa.Uuid(), nullable=False),
@@ -205,6 +207,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_leads_deleted_at', ['tenant_id', 'deleted_at'], unique=False)
         batch_op.create_index('ix_leads_lead_source', ['tenant_id', 'lead_source'], unique=False)
         batch_op.create_index('ix_leads_lead_status', ['tenant_id', 'lead_status'], unique=False)
+        batch_op.create_index('ix_leads_version', ['tenant_id', 'version', 'id'], unique=False)
 
     op.create_table('login_identities',
     sa.Column('tenant_id', sa.Uuid(), nullable=False),
@@ -236,6 +239,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_notes_created_by', ['tenant_id', 'created_by'], unique=False)
         batch_op.create_index('ix_notes_deleted_at', ['tenant_id', 'deleted_at'], unique=False)
         batch_op.create_index('ix_notes_parent', ['tenant_id', 'entity', 'entity_id'], unique=False)
+        batch_op.create_index('ix_notes_version', ['tenant_id', 'version', 'id'], unique=False)
 
     op.create_table('password_resets',
     sa.Column('tenant_id', sa.Uuid(), nullable=False),
@@ -304,6 +308,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_accounts_created_by', ['tenant_id', 'created_by'], unique=False)
         batch_op.create_index('ix_accounts_deleted_at', ['tenant_id', 'deleted_at'], unique=False)
         batch_op.create_index('ix_accounts_status', ['tenant_id', 'status'], unique=False)
+        batch_op.create_index('ix_accounts_version', ['tenant_id', 'version', 'id'], unique=False)
 
     op.create_table('contacts',
     sa.Column('tenant_id', sa.Uuid(), nullable=False),
@@ -334,6 +339,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_contacts_created_by', ['tenant_id', 'created_by'], unique=False)
         batch_op.create_index('ix_contacts_deleted_at', ['tenant_id', 'deleted_at'], unique=False)
         batch_op.create_index('ix_contacts_lead_id', ['tenant_id', 'lead_id'], unique=False)
+        batch_op.create_index('ix_contacts_version', ['tenant_id', 'version', 'id'], unique=False)
 
     op.create_table('projects',
     sa.Column('tenant_id', sa.Uuid(), nullable=False),
@@ -369,6 +375,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_projects_deleted_at', ['tenant_id', 'deleted_at'], unique=False)
         batch_op.create_index('ix_projects_lead_id', ['tenant_id', 'lead_id'], unique=False)
         batch_op.create_index('ix_projects_project_status', ['tenant_id', 'project_status'], unique=False)
+        batch_op.create_index('ix_projects_version', ['tenant_id', 'version', 'id'], unique=False)
 
     op.create_table('subscriptions',
     sa.Column('tenant_id', sa.Uuid(), nullable=False),
@@ -397,6 +404,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_subscriptions_deleted_at', ['tenant_id', 'deleted_at'], unique=False)
         batch_op.create_index('ix_subscriptions_renewal_date', ['tenant_id', 'renewal_date'], unique=False)
         batch_op.create_index('ix_subscriptions_status', ['tenant_id', 'status'], unique=False)
+        batch_op.create_index('ix_subscriptions_version', ['tenant_id', 'version', 'id'], unique=False)
 
     op.create_table('interactions',
     sa.Column('tenant_id', sa.Uuid(), nullable=False),
@@ -435,6 +443,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_interactions_follow_up', ['tenant_id', 'follow_up'], unique=False)
         batch_op.create_index('ix_interactions_lead_id', ['tenant_id', 'lead_id'], unique=False)
         batch_op.create_index('ix_interactions_project_id', ['tenant_id', 'project_id'], unique=False)
+        batch_op.create_index('ix_interactions_version', ['tenant_id', 'version', 'id'], unique=False)
 
     # ### end Alembic commands ###
     op.bulk_insert(
@@ -452,6 +461,7 @@ def downgrade() -> None:
     disable_row_level_security()
     # ### commands auto generated by Alembic - please adjust! ###
     with op.batch_alter_table('interactions', schema=None) as batch_op:
+        batch_op.drop_index('ix_interactions_version')
         batch_op.drop_index('ix_interactions_project_id')
         batch_op.drop_index('ix_interactions_lead_id')
         batch_op.drop_index('ix_interactions_follow_up')
@@ -463,6 +473,7 @@ def downgrade() -> None:
 
     op.drop_table('interactions')
     with op.batch_alter_table('subscriptions', schema=None) as batch_op:
+        batch_op.drop_index('ix_subscriptions_version')
         batch_op.drop_index('ix_subscriptions_status')
         batch_op.drop_index('ix_subscriptions_renewal_date')
         batch_op.drop_index('ix_subscriptions_deleted_at')
@@ -472,6 +483,7 @@ def downgrade() -> None:
 
     op.drop_table('subscriptions')
     with op.batch_alter_table('projects', schema=None) as batch_op:
+        batch_op.drop_index('ix_projects_version')
         batch_op.drop_index('ix_projects_project_status')
         batch_op.drop_index('ix_projects_lead_id')
         batch_op.drop_index('ix_projects_deleted_at')
@@ -482,6 +494,7 @@ def downgrade() -> None:
 
     op.drop_table('projects')
     with op.batch_alter_table('contacts', schema=None) as batch_op:
+        batch_op.drop_index('ix_contacts_version')
         batch_op.drop_index('ix_contacts_lead_id')
         batch_op.drop_index('ix_contacts_deleted_at')
         batch_op.drop_index('ix_contacts_created_by')
@@ -490,6 +503,7 @@ def downgrade() -> None:
 
     op.drop_table('contacts')
     with op.batch_alter_table('accounts', schema=None) as batch_op:
+        batch_op.drop_index('ix_accounts_version')
         batch_op.drop_index('ix_accounts_status')
         batch_op.drop_index('ix_accounts_deleted_at')
         batch_op.drop_index('ix_accounts_created_by')
@@ -505,6 +519,7 @@ def downgrade() -> None:
     op.drop_table('sync_clients')
     op.drop_table('password_resets')
     with op.batch_alter_table('notes', schema=None) as batch_op:
+        batch_op.drop_index('ix_notes_version')
         batch_op.drop_index('ix_notes_parent')
         batch_op.drop_index('ix_notes_deleted_at')
         batch_op.drop_index('ix_notes_created_by')
@@ -516,6 +531,7 @@ def downgrade() -> None:
 
     op.drop_table('login_identities')
     with op.batch_alter_table('leads', schema=None) as batch_op:
+        batch_op.drop_index('ix_leads_version')
         batch_op.drop_index('ix_leads_lead_status')
         batch_op.drop_index('ix_leads_lead_source')
         batch_op.drop_index('ix_leads_deleted_at')
@@ -525,6 +541,7 @@ def downgrade() -> None:
 
     op.drop_table('leads')
     with op.batch_alter_table('clients', schema=None) as batch_op:
+        batch_op.drop_index('ix_clients_version')
         batch_op.drop_index('ix_clients_status')
         batch_op.drop_index('ix_clients_source_lead_id')
         batch_op.drop_index('ix_clients_deleted_at')
