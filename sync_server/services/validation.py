@@ -29,7 +29,11 @@ def validated_changes(spec: EntitySpec, data: dict[str, Any]) -> dict[str, Any]:
 
 
 async def check_references(
-    repos: Repositories, spec: EntitySpec, changed: Mapping[str, Any], merged: Mapping[str, Any]
+    repos: Repositories,
+    spec: EntitySpec,
+    changed: Mapping[str, Any],
+    merged: Mapping[str, Any],
+    visible_to: uuid.UUID | None,
 ) -> None:
     """Parents must be records the actor may see; assignees active users of the tenant.
 
@@ -44,7 +48,7 @@ async def check_references(
         value = changed.get(field)
         if value is None:
             continue
-        parent = await repos.records.get(ENTITIES[entity], value, visible_to=repos.ctx.actor_id)
+        parent = await repos.records.get(ENTITIES[entity], value, visible_to=visible_to)
         if parent is None:
             problems[field] = [f"no such {entity}"]
     if (assignee := changed.get("assigned_to")) is not None and not await _active_user(

@@ -70,16 +70,21 @@ def current_state(spec: EntitySpec, row: RecordBase) -> dict[str, Any]:
 
 
 class RecordWriter:
-    def __init__(self, repos: Repositories) -> None:
+    def __init__(self, repos: Repositories, *, whole_tenant: bool = False) -> None:
+        """``whole_tenant`` is for admin endpoints (overviews, bulk actions, conflict
+        resolution), which act on every record of the tenant; it requires the admin role."""
+        if whole_tenant and not repos.ctx.is_admin:
+            raise ApiError(ErrorCode.FORBIDDEN, "This needs the admin role")
         self.repos = repos
         self.ctx = repos.ctx
+        self.visible_to = None if whole_tenant else repos.ctx.actor_id
 
     async def load(
         self, spec: EntitySpec, record_id: uuid.UUID, *, lock: bool = True
     ) -> RecordBase:
         """A record the actor may see (admins included: the normal rules), else 404."""
         row = await self.repos.records.get(
-            spec, record_id, visible_to=self.ctx.actor_id, for_update=lock
+            spec, record_id, visible_to=self.visible_to, for_update=lock
         )
         if row is None:
             raise not_found(spec.name)
@@ -93,7 +98,7 @@ class RecordWriter:
         record_id: uuid.UUID | None = None,
     ) -> WriteResult:
         values = validated_create(spec, data)
-        await check_references(self.repos, spec, values, values)
+        await check_references(self.repos, spec, values, values, self.visible_to)
         record_id = record_id or uuid.uuid4()
         if await self.repos.records.exists(spec, record_id):
             raise ApiError(ErrorCode.CONFLICT, f"{spec.name} {record_id} already exists")
@@ -123,7 +128,7 @@ class RecordWriter:
         )
         merged = {**values_of(spec, row), **decision.apply}
         validated_create(spec, merged)  # cross-field rules hold on the result
-        await check_references(self.repos, spec, decision.apply, merged)
+        await check_references(self.repos, spec, decision.apply, merged, self.visible_to)
         self.check_reassignment(spec, row, decision.apply)
         return await self.apply(spec, row, decision, "update", origin)
 
