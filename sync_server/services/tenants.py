@@ -13,6 +13,7 @@ from sync_server.db.models import User
 from sync_server.db.repositories import Repositories, lookup_login
 from sync_server.errors import ApiError, ErrorCode, validation_error
 from sync_server.security.passwords import hash_password, password_problems
+from sync_server.services.sync_events import announce, everyone
 from sync_server.tenancy import ADMIN, TenantContext, mint_for_platform
 
 KNOWN_ROLES = ("admin", "user", "file_uploads")
@@ -49,13 +50,16 @@ async def add_user(repos: Repositories, new: NewUser, rounds: int) -> User:
         password_hash=await hash_password(new.password, rounds),
     )
     try:
-        return await repos.users.create(user, sorted(set(new.roles)))
+        created = await repos.users.create(user, sorted(set(new.roles)))
     except IntegrityError as exc:
         raise ApiError(
             ErrorCode.CONFLICT,
             "A user with this email already exists",
             {"fields": {"email": ["taken"]}},
         ) from exc
+    # Every device mirrors the tenant's users (assignment pickers): tell them all.
+    await announce(repos, "user", created.id, await everyone(repos))
+    return created
 
 
 async def create_tenant(
