@@ -13,8 +13,8 @@ from sync_server.errors import ApiError, ErrorCode
 from sync_server.http.keys import repos
 from sync_server.http.parsing import json_response, read_json, validate
 from sync_server.http.routing import Access, Handler, RouteTable
-from sync_server.schemas.base import Strict
 from sync_server.schemas.list import list_envelope
+from sync_server.schemas.records import ConvertRequest
 from sync_server.services import lifecycle
 from sync_server.services.listing import parse_list_query
 from sync_server.services.records import etag, get_visible, list_page, serialize
@@ -22,10 +22,6 @@ from sync_server.services.write_path import RecordWriter, WriteResult
 
 routes = RouteTable()
 API = "/api/v1"
-
-
-class ConvertRequest(Strict):
-    client_id: uuid.UUID | None = None
 
 
 def record_id(request: web.Request) -> uuid.UUID:

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
-from typing import Literal
-
 from aiohttp import web
-from pydantic import Field
 
 from sync_server.entities import ENTITIES, EntitySpec
 from sync_server.errors import ApiError, validation_error
@@ -14,7 +10,7 @@ from sync_server.http.keys import repos
 from sync_server.http.parsing import json_response, parse_body
 from sync_server.http.records import record_id, record_response
 from sync_server.http.routing import Access, RouteTable
-from sync_server.schemas.base import Strict
+from sync_server.schemas.trash import BulkPurgeRequest
 from sync_server.services import lifecycle
 from sync_server.services.listing import parse_list_query
 from sync_server.services.records import list_page
@@ -22,17 +18,7 @@ from sync_server.services.write_path import RecordWriter
 
 routes = RouteTable()
 T = "/api/v1/trash"
-TrashEntity = Literal["lead", "client", "project"]
 TRASH_ENTITIES = ("lead", "client", "project")
-
-
-class PurgeItem(Strict):
-    entity: TrashEntity
-    id: uuid.UUID
-
-
-class BulkPurgeRequest(Strict):
-    items: list[PurgeItem] = Field(min_length=1, max_length=500)
 
 
 def trash_spec(name: str | None) -> EntitySpec:

@@ -37,7 +37,12 @@ class ForgotPasswordRequest(Strict):
 
 class ResetPasswordRequest(Strict):
     token: str = Field(min_length=10, max_length=1000)
-    password: str
+    # The limits are checked by the validator below (so every broken rule is reported at once)
+    # and published in the schema for clients.
+    password: str = Field(
+        description="8-64 characters, at most 72 bytes in UTF-8",
+        json_schema_extra={"minLength": 8, "maxLength": 64},
+    )
 
     @field_validator("password")
     @classmethod

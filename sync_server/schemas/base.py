@@ -13,7 +13,13 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-class ErrorBody(BaseModel):
+class Response(BaseModel):
+    """Responses always carry every field, defaults included: the contract says so."""
+
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
+
+class ErrorBody(Response):
     """The one error shape, for every status >= 400."""
 
     error: str = Field(description="Human readable message")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, create_model
+from pydantic import BaseModel, ConfigDict, create_model
 
 
 def list_envelope(item: type[BaseModel]) -> type[BaseModel]:
@@ -13,5 +13,6 @@ def list_envelope(item: type[BaseModel]) -> type[BaseModel]:
         next_cursor=(str | None, ...),
         limit=(int, ...),
         total=(int | None, None),
+        __config__=ConfigDict(json_schema_serialization_defaults_required=True),
     )
     return model

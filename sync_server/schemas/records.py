@@ -173,6 +173,12 @@ def _annotation(field: FieldInfo) -> Any:
     return Annotated.__class_getitem__((field.annotation, *field.metadata))  # type: ignore[attr-defined]
 
 
+class ConvertRequest(Strict):
+    """POST /leads/{id}/convert: the new client's id may be chosen by the caller (offline)."""
+
+    client_id: uuid.UUID | None = None
+
+
 def _optional_fields(model: type[BaseModel]) -> dict[str, Any]:
     return {name: (_annotation(f) | None, None) for name, f in model.model_fields.items()}
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import uuid
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from sync_server.schemas.base import ErrorBody, Strict
+from sync_server.schemas.base import ErrorBody, Response, Strict
 from sync_server.schemas.types import UtcDateTime
 
 PROTOCOL_VERSIONS: dict[int, str] = {
@@ -40,7 +40,7 @@ class PushRequest(Strict):
     mutations: list[Mutation] = Field(max_length=MAX_PUSH_MUTATIONS)
 
 
-class MutationResult(BaseModel):
+class MutationResult(Response):
     mid: int
     status: MutationStatus
     seq: int | None
@@ -48,7 +48,7 @@ class MutationResult(BaseModel):
     error: ErrorBody | None = None
 
 
-class PushResponse(BaseModel):
+class PushResponse(Response):
     results: list[MutationResult]
     last_mutation_id: int
     seq: int
@@ -61,7 +61,7 @@ class PullRequest(Strict):
     limit: int = Field(default=500, ge=1, le=MAX_PULL_LIMIT)
 
 
-class Change(BaseModel):
+class Change(Response):
     entity: str
     id: uuid.UUID
     seq: int
@@ -69,7 +69,7 @@ class Change(BaseModel):
     record: dict[str, Any] | None = None
 
 
-class PullResponse(BaseModel):
+class PullResponse(Response):
     changes: list[Change]
     cursor: str
     has_more: bool

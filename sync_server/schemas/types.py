@@ -29,13 +29,11 @@ LEAD_STATUSES: tuple[str, ...] = get_args(LeadStatus)
 CLIENT_STATUSES: tuple[str, ...] = get_args(ClientStatus)
 PROJECT_STATUSES: tuple[str, ...] = get_args(ProjectStatus)
 
-_PHONE = re.compile(r"^\+?[0-9][0-9 ().\-]{5,28}[0-9](\s*(x|ext\.?)\s*[0-9]{1,6})?$", re.I)
-
-
-def _phone(value: str) -> str:
-    if not _PHONE.match(value):
-        raise ValueError("not a valid phone number")
-    return value
+# Digits with the usual separators, an optional leading +, an optional extension. Kept as a
+# schema pattern (not a validator) so the exported JSON Schema and the PWA's Zod check it too.
+PHONE_PATTERN = r"^\+?[0-9][0-9 ().\-]{5,28}[0-9]( *([xX]|[eE][xX][tT]\.?) *[0-9]{1,6})?$"
+MONEY_PATTERN = r"^\d{1,12}(\.\d{1,2})?$"
+_MONEY = re.compile(MONEY_PATTERN)
 
 
 def _utc(value: datetime) -> datetime:
@@ -45,9 +43,12 @@ def _utc(value: datetime) -> datetime:
 
 
 def _money_text(value: object) -> object:
-    # Money travels as a decimal string only: a JSON number would lose cents to binary floats.
-    if not isinstance(value, str | Decimal):
-        raise ValueError('must be a decimal string such as "1250.00"')
+    # Money travels as a decimal string only ("1250.00"): a JSON number would lose cents to
+    # binary floats, and exponents, signs or spaces are refused as the contract says.
+    if isinstance(value, Decimal):
+        return value
+    if not isinstance(value, str) or not _MONEY.match(value):
+        raise ValueError('must be a decimal string such as "1250.00" (at most 2 decimals)')
     return value
 
 
@@ -61,7 +62,7 @@ Name = Annotated[str, Field(min_length=1, max_length=200)]
 ShortText = Annotated[str, Field(max_length=200)]
 Code = Annotated[str, Field(max_length=120)]
 LongText = Annotated[str, Field(max_length=20_000)]
-Phone = Annotated[str, Field(max_length=40), AfterValidator(_phone)]
+Phone = Annotated[str, Field(max_length=40, pattern=PHONE_PATTERN)]
 Zip = Annotated[str, Field(max_length=20)]
 UtcDateTime = Annotated[
     datetime,
@@ -71,6 +72,7 @@ UtcDateTime = Annotated[
         return_type=str,
         when_used="json",
     ),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
 ]
 Money = Annotated[
     Decimal,
@@ -78,7 +80,5 @@ Money = Annotated[
     Field(ge=0, max_digits=14, decimal_places=2),
     AfterValidator(_money),
     PlainSerializer(lambda v: f"{v:.2f}", return_type=str, when_used="json"),
-    WithJsonSchema(
-        {"type": "string", "pattern": r"^\d{1,12}(\.\d{1,2})?$", "description": "decimal string"}
-    ),
+    WithJsonSchema({"type": "string", "pattern": MONEY_PATTERN, "description": "decimal string"}),
 ]
