@@ -54,10 +54,16 @@ class Settings(BaseSettings):
     forgot_limit: int = 5
     forgot_window_seconds: int = 3600
 
+    # Change-log rows older than this are compacted (`pathsix sync compact`); a device whose pull
+    # cursor is older than the compaction horizon gets `reset: true` and a full snapshot.
+    sync_retention_days: int = Field(default=30, ge=1)
+
     max_body_bytes: int = 5 * 1024 * 1024
     slow_query_ms: int = 200
     log_level: str = "INFO"
     static_dir: Path | None = None
+    # Test servers only (sync_server/failpoints.py): comma-separated failpoint names.
+    failpoints: str = ""
 
     @property
     def is_sqlite(self) -> bool:

@@ -6,8 +6,9 @@ import contextlib
 
 from aiohttp import WSMsgType, web
 
+from sync_server import failpoints
 from sync_server.errors import ApiError, ErrorCode
-from sync_server.http.keys import SERVICES, repos, services
+from sync_server.http.keys import SERVICES, SETTINGS, repos, services
 from sync_server.http.middleware import context_for_token
 from sync_server.http.parsing import json_response, read_json, validate
 from sync_server.http.routing import Access, RouteTable
@@ -50,9 +51,11 @@ async def push(request: web.Request) -> web.Response:
     hub, touched, tenant_id = services(request).pokes, set(r.records.touched), r.ctx.tenant_id
 
     async def poke() -> None:
+        await failpoints.hit(request.app[SETTINGS], "push.after_commit")
         await hub.publish(tenant_id, touched, result.seq)
 
     r.after_commit.append(poke)
+    await failpoints.hit(request.app[SETTINGS], "push.before_commit")
     return json_response(result.model_dump(mode="json"))
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import sentry_sdk
 import structlog
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
 from conflict import Outcome, decide_update_of_missing
 from sync_server.db.models import SyncClient
@@ -68,6 +68,7 @@ async def push(repos: Repositories, req: PushRequest, user_agent: str | None) ->
     last = client.last_mutation_id
     check_no_gap(req.mutations, last)
     writer = RecordWriter(repos)
+    await repos.clock.lock()  # before any record row: see ClockRepository
     current = await repos.clock.current()
     results = []
     for m in req.mutations:
@@ -92,9 +93,13 @@ async def _run(
             result = await apply_mutation(writer, m, origin)
     except ApiError as exc:
         return MutationResult(mid=m.mid, status="rejected", seq=None, error=exc.body())
-    except IntegrityError:
+    except (IntegrityError, DataError):
         err = ApiError(ErrorCode.CONFLICT, "The change breaks a uniqueness or reference rule")
         return MutationResult(mid=m.mid, status="rejected", seq=None, error=err.body())
+    except DBAPIError:
+        # Transient database trouble (lost connection, deadlock, serialization): fail the whole
+        # push so nothing commits and the device retries; consuming the mid would lose the edit.
+        raise
     except Exception as exc:  # a bug must not wedge the device's queue; it is logged and reported
         log.exception("mutation_failed", mid=m.mid, entity=m.entity, op=m.op)
         sentry_sdk.capture_exception(exc)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
 from conflict import CausalContext, Decision, Dot, Outcome, decide_update, merge_dots
 from conflict.lifecycle import decide_delete, decide_restore
 from sync_server.db.models import ActivityLog, ChangeLog, RecordBase
@@ -83,6 +85,8 @@ class RecordWriter:
         self, spec: EntitySpec, record_id: uuid.UUID, *, lock: bool = True
     ) -> RecordBase:
         """A record the actor may see (admins included: the normal rules), else 404."""
+        if lock:
+            await self.repos.clock.lock()
         row = await self.repos.records.get(
             spec, record_id, visible_to=self.visible_to, for_update=lock
         )
@@ -98,6 +102,7 @@ class RecordWriter:
         record_id: uuid.UUID | None = None,
     ) -> WriteResult:
         values = validated_create(spec, data)
+        await self.repos.clock.lock()
         await check_references(self.repos, spec, values, values, self.visible_to)
         record_id = record_id or uuid.uuid4()
         if await self.repos.records.exists(spec, record_id):
@@ -108,7 +113,10 @@ class RecordWriter:
             id=record_id, created_by=self.ctx.actor_id, created_at=stamp, **values
         )
         row.field_dots = {}
-        await self.repos.records.insert(row)
+        try:
+            await self.repos.records.insert(row)
+        except IntegrityError as exc:  # e.g. an account_number already used in the tenant
+            raise integrity_error() from exc
         seq = await self._commit(spec, row, list(values), "create", origin, frozenset())
         return WriteResult(row, Outcome.APPLIED, seq)
 
@@ -203,7 +211,10 @@ class RecordWriter:
         row.field_dots = {f: d.to_json() for f, d in merge_dots(dots_of(row), fields, dot).items()}
         row.version = seq
         row.updated_at = now()
-        await self.repos.records.flush()
+        try:
+            await self.repos.records.flush()
+        except IntegrityError as exc:
+            raise integrity_error() from exc
         audience = await self.repos.audience.of(spec, row)
         await self._log(spec, row.id, seq, "put", action, fields, origin, audience, prev_audience)
         if audience != prev_audience:
@@ -282,6 +293,12 @@ class RecordWriter:
         former = await self.repos.audience.of(spec, row)
         await self._log(spec, row.id, seq, "delete", "purge", [], origin, frozenset(), former)
         return seq
+
+
+def integrity_error() -> ApiError:
+    """A uniqueness or reference rule of the database refused the write: the caller's input,
+    not a server fault (409, never a 500 with the constraint's SQL)."""
+    return ApiError(ErrorCode.CONFLICT, "The change breaks a uniqueness or reference rule")
 
 
 def check_version(spec: EntitySpec, row: RecordBase, if_match: int | None) -> None:

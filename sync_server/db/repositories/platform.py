@@ -51,9 +51,23 @@ class TenantsRepository(ScopedRepository):
 
 
 class ClockRepository(ScopedRepository):
+    """The tenant's sequence. Every writing transaction locks it *first*, before any record row:
+    one lock order for everyone, so concurrent pushes and REST writes queue instead of
+    deadlocking (record row, then clock, in one transaction and the reverse in another would)."""
+
+    _locked = False
+
+    async def lock(self) -> None:
+        if self._locked:
+            return
+        stmt = self._select(TenantClock, TenantClock.seq).with_for_update()
+        await self._session.execute(stmt)
+        self._locked = True
+
     async def advance(self) -> int:
         """Next seq, under the row lock of the tenant's counter: held until commit, so seq order
         is commit order (a database sequence would hand out numbers before commit)."""
+        await self.lock()
         stmt = self._update(TenantClock).values(seq=TenantClock.seq + 1).returning(TenantClock.seq)
         return int((await self._session.execute(stmt)).scalar_one())
 
