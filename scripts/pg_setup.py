@@ -58,6 +58,14 @@ def create_database(name: str, drop: bool) -> None:
     db.close()
 
 
+def drop_database(name: str) -> None:
+    conn = psycopg2.connect(ADMIN_DSN)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    conn.close()
+
+
 def urls(name: str) -> tuple[str, str]:
     """(application URL, migration URL) for a database made by ``create_database``."""
     base = "postgresql+asyncpg://{}@127.0.0.1:5432/" + name

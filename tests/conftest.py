@@ -3,13 +3,14 @@ each test works in tenants of its own, so tests never see each other's rows."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
+from scripts import pg_setup
 from sync_server.app import create_app
 from sync_server.db import migrate
 from sync_server.http.keys import DB, SERVICES
@@ -31,14 +32,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(scope="session")
-def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     s = make_settings(tmp_path_factory.mktemp("pathsix"))
     if is_postgres():
         import redis
 
         redis.Redis.from_url(REDIS_TEST_URL).flushdb()
     migrate.upgrade(s)
-    return s
+    yield s
+    if is_postgres():
+        pg_setup.drop_database(s.database_url.rsplit("/", 1)[1])
 
 
 @pytest.fixture

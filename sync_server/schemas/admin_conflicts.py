@@ -106,9 +106,13 @@ class ConflictDetail(ConflictRead):
 
 
 class ResolveRequest(Strict):
-    """``server``: the server side's values are live afterwards; ``client``: the device side's;
-    ``custom``: the given ``fields`` (only fields of the conflict; any field of the entity for
-    ``update_purged``, whose record is re-created). See ``choices`` in the conflict detail."""
+    """The choice names the side whose values are live afterwards. Open conflict: ``server``
+    keeps the live values (nothing written), ``client`` applies the device's held values (or its
+    held delete, re-creation, conversion). Auto-resolved (LWW) conflict: the device's value won,
+    so ``server`` restores the losing server-side value and ``client`` keeps the device's value.
+    ``custom`` applies the given ``fields`` (fields of the conflict only; any field of the entity
+    for ``update_purged``, whose record is re-created). ``choices`` in the detail says what each
+    choice would do for that conflict."""
 
     choice: Choice
     fields: dict[str, Any] = Field(default_factory=dict)

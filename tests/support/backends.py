@@ -35,8 +35,10 @@ def make_settings(tmp_dir: Path, name: str = "main", **overrides: object) -> Set
     """Create (and drop if present) a fresh database for one test session or test."""
     values = dict(TEST_DEFAULTS)
     if is_postgres():
+        # One database per test process, so concurrent runs on one machine never share (and
+        # drop) each other's database.
         worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-        db_name = f"pathsix_test_{worker}_{name}"
+        db_name = f"pathsix_test_{worker}_{os.getpid()}_{name}"
         pg_setup.create_database(db_name, drop=True)
         app_url, owner_url = pg_setup.urls(db_name)
         values.update(

@@ -9,6 +9,7 @@ from functools import cached_property
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from sync_server.db.repositories.conflicts import ConflictsRepository
 from sync_server.db.repositories.platform import (
     ClockRepository,
     PasswordResetsRepository,
@@ -64,6 +65,10 @@ class Repositories:
     @cached_property
     def sync(self) -> SyncRepository:
         return SyncRepository(self.ctx, self._session)
+
+    @cached_property
+    def conflicts(self) -> ConflictsRepository:
+        return ConflictsRepository(self.ctx, self._session)
 
     @cached_property
     def audience(self) -> Audience:

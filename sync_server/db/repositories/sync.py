@@ -124,17 +124,29 @@ class SyncRepository(ScopedRepository):
         return (await self._session.execute(stmt)).first() is not None
 
     async def compact(self, before: datetime) -> int:
-        """Drop change-log rows older than ``before``; returns the new horizon seq."""
+        """Drop change-log rows older than ``before``; returns the new horizon seq.
+
+        Purge rows stay: they are how a device that edited a record purged long ago gets an
+        ``update_purged`` conflict instead of a rejection (no lost write). They are few, and no
+        pull reads below the horizon.
+        """
         newest_old = self._select(ChangeLog, func.max(ChangeLog.seq)).where(
             ChangeLog.created_at < before
         )
         horizon = (await self._session.execute(newest_old)).scalar_one_or_none()
         if horizon is None:
             return await self.horizon()
-        await self._session.execute(
-            self._delete(ChangeAudience).where(ChangeAudience.seq <= horizon)
+        purges = self._select(ChangeLog, ChangeLog.seq).where(
+            ChangeLog.op == "delete", ChangeLog.seq <= horizon
         )
-        await self._session.execute(self._delete(ChangeLog).where(ChangeLog.seq <= horizon))
+        await self._session.execute(
+            self._delete(ChangeAudience).where(
+                ChangeAudience.seq <= horizon, ChangeAudience.seq.not_in(purges)
+            )
+        )
+        await self._session.execute(
+            self._delete(ChangeLog).where(ChangeLog.seq <= horizon, ChangeLog.op != "delete")
+        )
         await self._session.execute(self._update(TenantClock).values(horizon_seq=horizon))
         return int(horizon)
 
