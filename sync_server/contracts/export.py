@@ -13,10 +13,11 @@ from typing import Any
 
 from conflict import export_policy_table
 from sync_server.app import route_table
-from sync_server.contracts import openapi, schemas
+from sync_server.contracts import openapi, schemas, sync_protocol
 from sync_server.schemas.records import CREATE_MODELS
 
 GENERATED_GLOB = "*.json"
+GENERATED_TEXT = ("sync-protocol.md",)
 
 
 def dumps(data: Any) -> str:
@@ -31,13 +32,17 @@ def render() -> dict[str, str]:
     docs["shared_types.json"] = schemas.shared_types_document()
     docs["field_policies.json"] = export_policy_table()
     docs["openapi.json"] = openapi.build(route_table().specs)
-    return {name: dumps(doc) for name, doc in sorted(docs.items())}
+    docs["sync.json"] = sync_protocol.sync_document()
+    rendered = {name: dumps(doc) for name, doc in sorted(docs.items())}
+    rendered["sync-protocol.md"] = sync_protocol.protocol_markdown()
+    return rendered
 
 
 def _existing(root: Path) -> dict[str, str]:
     if not root.is_dir():
         return {}
-    return {p.name: p.read_text(encoding="utf-8") for p in sorted(root.glob(GENERATED_GLOB))}
+    paths = [*root.glob(GENERATED_GLOB), *(root / n for n in GENERATED_TEXT if (root / n).exists())]
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(paths)}
 
 
 def differences(root: Path, wanted: dict[str, str]) -> list[str]:

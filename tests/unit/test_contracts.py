@@ -22,8 +22,8 @@ from sync_server.schemas.records import CREATE_MODELS, READ_MODELS, UPDATE_MODEL
 from sync_server.schemas.types import LEAD_STATUSES
 from sync_server.services.listing import COMMON_PARAMS
 
-NOT_SCHEMAS = ("openapi.json", "field_policies.json")
-SCHEMA_FILES = ("user", "shared_types")
+NOT_SCHEMAS = ("openapi.json", "field_policies.json", "sync-protocol.md")
+SCHEMA_FILES = ("user", "shared_types", "sync")
 
 
 @pytest.fixture(scope="module")
@@ -43,13 +43,26 @@ def test_committed_contracts_are_fresh(capsys: pytest.CaptureFixture[str]) -> No
 
 def test_render_is_deterministic(rendered: dict[str, str]) -> None:
     assert render() == rendered
-    for text in rendered.values():
-        assert text.endswith("}\n") and "\n  " in text
+    for name, text in rendered.items():
+        if name.endswith(".json"):
+            assert text.endswith("}\n") and "\n  " in text
 
 
 def test_expected_files(rendered: dict[str, str]) -> None:
     entities = {f"{e}.json" for e in CREATE_MODELS}
     assert set(rendered) == entities | {f"{n}.json" for n in SCHEMA_FILES} | set(NOT_SCHEMAS)
+
+
+def test_protocol_doc_tables_follow_the_code(rendered: dict[str, str]) -> None:
+    """The prose's tables are generated: every manual field and every version is in it."""
+    from conflict import export_policy_table
+    from sync_server.schemas.sync import PROTOCOL_VERSIONS
+
+    doc = rendered["sync-protocol.md"]
+    for entity, fields in export_policy_table().items():
+        row = next(line for line in doc.splitlines() if line.startswith(f"| {entity} |"))
+        assert all(f in row for f, p in fields.items() if p == "manual")
+    assert all(f"| {v} |" in doc for v in PROTOCOL_VERSIONS)
 
 
 def _copy_contracts(tmp_path: Path) -> Path:
