@@ -1,0 +1,25 @@
+import { IDBFactory, IDBKeyRange } from "fake-indexeddb";
+import type { StorageBackend } from "../src/store/backend";
+import { IndexedDbBackend } from "../src/store/indexeddb";
+import { MemoryBackend } from "../src/store/memory";
+import { defineStoreSuite } from "./store.suite";
+
+defineStoreSuite("memory", {
+  fresh: () => new MemoryBackend(),
+  reopen: (backend) => backend,
+});
+
+let factory = new IDBFactory();
+let counter = 0;
+defineStoreSuite("IndexedDB (fake-indexeddb)", {
+  fresh: () => {
+    factory = new IDBFactory();
+    counter += 1;
+    return new IndexedDbBackend(`store-suite-${counter}`, { indexedDB: factory, IDBKeyRange });
+  },
+  reopen: (backend: StorageBackend) => {
+    const db = (backend as IndexedDbBackend).db;
+    db.close();
+    return new IndexedDbBackend(db.name, { indexedDB: factory, IDBKeyRange });
+  },
+});
