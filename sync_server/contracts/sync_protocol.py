@@ -121,7 +121,7 @@ Trash), `restore`, `convert` (lead; `fields.client_id` names the new client).
 | status | meaning |
 |---|---|
 | `applied` | every field applied |
-| `merged` | applied; concurrent `lww` fields settled by policy, losers kept as `auto_resolved` conflicts |
+| `merged` | applied; concurrent `lww` fields settled by policy, losers kept `auto_resolved` |
 | `conflict` | non-conflicting fields applied; `manual` ones held in an open conflict for an admin |
 | `rejected` | invalid; `error` has the standard shape; the mid is consumed so the queue moves on |
 | `duplicate` | already processed; nothing done |

@@ -41,6 +41,9 @@ def create_engine(settings: Settings) -> AsyncEngine:
             pool_timeout=30,
             pool_recycle=3600,
             pool_pre_ping=True,
+            # JIT compilation costs more than it saves on these short OLTP queries (measured:
+            # 223 of 388 ms of a snapshot page), so it is off for the app's connections.
+            connect_args={"server_settings": {"jit": "off"}},
         )
     _log_slow_queries(engine, settings.slow_query_ms)
     return engine

@@ -10,6 +10,7 @@ import sentry_sdk
 import structlog
 from aiohttp import web
 from aiohttp.typedefs import Handler as AioHandler
+from sqlalchemy.exc import TimeoutError as SqlPoolTimeout
 
 from sync_server.db.repositories import Repositories
 from sync_server.errors import ApiError, ErrorCode
@@ -92,6 +93,15 @@ async def errors(request: web.Request, handler: AioHandler) -> web.StreamRespons
             response.headers["Allow"] = exc.headers["Allow"]
         response.headers["X-Request-ID"] = request.get(REQUEST_ID, "")
         return _add_headers(request, response)
+    except SqlPoolTimeout:
+        # Every connection busy for pool_timeout: overload, not a bug. Tell clients to come back.
+        log.warning("database_pool_exhausted")
+        busy = ApiError(
+            ErrorCode.UNAVAILABLE,
+            "The server is busy; try again shortly",
+            headers={"Retry-After": "2"},
+        )
+        return error_response(busy, request)
     except Exception as exc:
         log.exception("unhandled_error", error_type=type(exc).__name__)
         sentry_sdk.capture_exception(exc)

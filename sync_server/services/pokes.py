@@ -31,6 +31,9 @@ class PokeHub:
         self._redis = redis
         self._sockets: dict[Key, set[web.WebSocketResponse]] = defaultdict(set)
         self.delivered = 0
+        # Set on shutdown: redis-py can turn a cancellation that lands mid-connect into a
+        # ConnectionError, which the retry loop would otherwise swallow forever.
+        self.stopping = asyncio.Event()
 
     def connect(self, tenant_id: uuid.UUID, user_id: uuid.UUID, ws: web.WebSocketResponse) -> None:
         self._sockets[(tenant_id, user_id)].add(ws)
@@ -67,18 +70,25 @@ class PokeHub:
         """Relay pokes published by any instance to this instance's sockets; reconnects."""
         assert self._redis is not None
         delay = 0.5
-        while True:
+        while not self.stopping.is_set():
             try:
                 async with self._redis.pubsub() as pubsub:
                     await pubsub.psubscribe(f"{CHANNEL_PREFIX}*")
                     delay = 0.5
-                    async for message in pubsub.listen():
-                        await self._relay(message)
+                    # Polled with a timeout (not ``listen()``) so a stop request is seen within
+                    # a second even if the cancellation itself was swallowed.
+                    while not self.stopping.is_set():
+                        message = await pubsub.get_message(timeout=1.0)
+                        if message is not None:
+                            await self._relay(message)
             except asyncio.CancelledError:
                 raise
             except (RedisError, OSError) as exc:
+                if self.stopping.is_set():
+                    return
                 log.warning("poke_listener_down", error=type(exc).__name__, retry_in=delay)
-                await asyncio.sleep(delay)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.stopping.wait(), delay)
                 delay = min(delay * 2, 10.0)
 
     async def _relay(self, message: dict[str, object]) -> None:
@@ -98,7 +108,8 @@ async def running(hub: PokeHub, redis: Redis | None) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        hub.stopping.set()
         if task is not None:
             task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            # Bounded: a listener stuck in a client library must not hold shutdown.
+            await asyncio.wait({task}, timeout=5)

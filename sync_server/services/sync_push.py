@@ -46,10 +46,30 @@ async def device(
     Push locks it, so two tabs of one device never apply the same queue twice."""
     client = await repos.sync.client(client_id, lock=lock)
     if client is None:
-        return await repos.sync.register(client_id, user_agent)
+        client = await _register(repos, client_id, user_agent, lock=lock)
+    check_owner(repos, client)
+    return client
+
+
+async def _register(
+    repos: Repositories, client_id: uuid.UUID, user_agent: str | None, *, lock: bool
+) -> SyncClient:
+    """First use. A racing request of the same new device (a second tab, its first pull) may
+    register it first: the insert then hits the key, and the row that request committed is
+    read instead (still checked for its owner by the caller)."""
+    try:
+        async with repos.savepoint():
+            return await repos.sync.register(client_id, user_agent)
+    except IntegrityError:
+        client = await repos.sync.client(client_id, lock=lock)
+        if client is None:
+            raise
+        return client
+
+
+def check_owner(repos: Repositories, client: SyncClient) -> None:
     if client.user_id != repos.ctx.actor_id:
         raise ApiError(ErrorCode.FORBIDDEN, "This client_id belongs to another user")
-    return client
 
 
 def check_no_gap(mutations: list[Mutation], last: int) -> None:
@@ -71,12 +91,15 @@ async def push(repos: Repositories, req: PushRequest, user_agent: str | None) ->
     await repos.clock.lock()  # before any record row: see ClockRepository
     current = await repos.clock.current()
     results = []
+    consumed = last
     for m in req.mutations:
         if m.mid <= last:
             results.append(MutationResult(mid=m.mid, status="duplicate", seq=None))
             continue
         results.append(await _run(writer, m, req.client_id, current))
-        client.last_mutation_id = m.mid
+        consumed = m.mid
+    # Same transaction as every effect above: one UPDATE instead of one per mutation.
+    client.last_mutation_id = consumed
     await repos.sync.touch(client)
     return PushResponse(
         results=results, last_mutation_id=client.last_mutation_id, seq=await repos.clock.current()

@@ -217,7 +217,8 @@ class RecordWriter:
             raise integrity_error() from exc
         audience = await self.repos.audience.of(spec, row)
         await self._log(spec, row.id, seq, "put", action, fields, origin, audience, prev_audience)
-        if audience != prev_audience:
+        # A new record has no dependents yet: nothing to propagate.
+        if audience != prev_audience and action != "create":
             await self._propagate(spec, row.id, origin, prev_audience)
         return seq
 
@@ -268,7 +269,10 @@ class RecordWriter:
         each gets a change (a put for its new audience, an eviction for whoever lost it). A child
         that inherits from this record had exactly this record's former audience."""
         for child_spec, column in dependents(spec.name):
-            for child in await self.repos.records.children(child_spec, column, [record_id]):
+            only = child_spec.model.entity == spec.name if child_spec.name == "note" else None  # type: ignore[attr-defined]
+            for child in await self.repos.records.children(
+                child_spec, column, [record_id], extra=only
+            ):
                 if not inherits_from(child_spec, child, spec.name, record_id):
                     continue
                 seq = await self.repos.clock.advance()
