@@ -5,20 +5,23 @@ checked against the same closed lists as writes), ``q`` text search, ``count=tru
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import uuid
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
+from sqlalchemy import TypeDecorator
 
 from sync_server.db.repositories.records import ListQuery
 from sync_server.entities import EntitySpec
 from sync_server.errors import validation_error
 
 MAX_LIMIT, DEFAULT_LIMIT = 100, 25
+MAX_OFFSET = 1_000_000
 COMMON_PARAMS = ("limit", "cursor", "sort", "q", "count")
 
 
@@ -35,7 +38,11 @@ def parse_limit(raw: str | None) -> int:
 
 
 def _column_type(spec: EntitySpec, name: str) -> type[Any]:
-    py: type[Any] = getattr(spec.model, name).type.python_type
+    col_type = getattr(spec.model, name).type
+    if isinstance(col_type, TypeDecorator):
+        # A decorated type (UTCDateTime) reports ``object``; its implementation knows better.
+        col_type = col_type.impl_instance
+    py: type[Any] = col_type.python_type
     return py
 
 
@@ -112,24 +119,67 @@ def parse_list_query(
     extra: tuple[str, ...] = (),
     trashed: bool = False,
     default_sort: str = "-created_at",
+    sortable: tuple[str, ...] | None = None,
+    day_ranges: Mapping[str, str] | None = None,
+    allow_offset: bool = False,
 ) -> ListQuery:
-    allowed = (*COMMON_PARAMS, *spec.filterable, *extra)
+    """``extra`` names parameters the caller reads itself; ``sortable`` widens the sort fields
+    (admin overviews sort on any shown column); ``day_ranges`` maps a prefix to a timestamp
+    column (``{"created": "created_at"}`` reads ``created_from`` / ``created_to``, whole UTC days,
+    both inclusive); ``allow_offset`` accepts ``offset`` (admin overview tables)."""
+    ranges = day_ranges or {}
+    range_params = [f"{prefix}_{end}" for prefix in ranges for end in ("from", "to")]
+    offset_param = ("offset",) if allow_offset else ()
+    allowed = (*COMMON_PARAMS, *offset_param, *spec.filterable, *range_params, *extra)
     if unknown := sorted(set(params) - set(allowed)):
         raise validation_error(
             {name: [f"unknown parameter; allowed: {', '.join(allowed)}"] for name in unknown}
         )
+    if sortable is not None:
+        spec = dataclasses.replace(spec, sortable=sortable)
     sort, desc = parse_sort(spec, params.get("sort"), default_sort)
     q = params.get("q")
     if q is not None and len(q) > 200:
         raise _fail("q", "at most 200 characters")
     cursor = params.get("cursor")
+    offset = parse_offset(params.get("offset"), cursor)
     return ListQuery(
         sort=sort,
         descending=desc,
         limit=parse_limit(params.get("limit")),
         after=decode_cursor(spec, cursor, sort, desc) if cursor else None,
         filters=parse_filters(spec, params, spec.filterable),
+        ranges={col: parse_day_range(params, prefix) for prefix, col in ranges.items()},
         q=q or None,
         trashed=trashed,
         count=params.get("count") == "true",
+        offset=offset,
     )
+
+
+def parse_day_range(params: Mapping[str, str], prefix: str) -> tuple[Any, Any]:
+    """``<prefix>_from`` / ``<prefix>_to`` (ISO dates, UTC days, both inclusive) as the half-open
+    range [from 00:00Z, the day after ``to`` 00:00Z)."""
+    days: list[date | None] = []
+    for end in ("from", "to"):
+        raw = params.get(f"{prefix}_{end}")
+        try:
+            days.append(date.fromisoformat(raw) if raw else None)
+        except ValueError as exc:
+            raise _fail(f"{prefix}_{end}", "must be a date such as 2024-05-31") from exc
+    first, last = days
+    if first and last and last < first:
+        raise _fail(f"{prefix}_to", f"must not be before {prefix}_from")
+    low = datetime.combine(first, time(), UTC) if first else None
+    high = datetime.combine(last + timedelta(days=1), time(), UTC) if last else None
+    return low, high
+
+
+def parse_offset(raw: str | None, cursor: str | None) -> int | None:
+    if raw is None:
+        return None
+    if cursor is not None:
+        raise _fail("offset", "use either offset or cursor, not both")
+    if not raw.isdigit() or int(raw) > MAX_OFFSET:
+        raise _fail("offset", f"must be an integer from 0 to {MAX_OFFSET}")
+    return int(raw)

@@ -20,7 +20,7 @@ from sync_server.db.models import ActivityLog, ChangeLog, RecordBase
 from sync_server.db.repositories import Repositories
 from sync_server.db.repositories.visibility import visibility_parent
 from sync_server.entities import ENTITIES, EntitySpec
-from sync_server.errors import ApiError, ErrorCode, not_found
+from sync_server.errors import ApiError, ErrorCode, not_found, validation_error
 from sync_server.services.conflicts import record_conflicts
 from sync_server.services.validation import check_references, validated_changes, validated_create
 
@@ -138,6 +138,7 @@ class RecordWriter:
         validated_create(spec, merged)  # cross-field rules hold on the result
         await check_references(self.repos, spec, decision.apply, merged, self.visible_to)
         self.check_reassignment(spec, row, decision.apply)
+        check_not_unconverted(spec, row, decision.apply)
         return await self.apply(spec, row, decision, "update", origin)
 
     async def apply(
@@ -303,6 +304,14 @@ def integrity_error() -> ApiError:
     """A uniqueness or reference rule of the database refused the write: the caller's input,
     not a server fault (409, never a 500 with the constraint's SQL)."""
     return ApiError(ErrorCode.CONFLICT, "The change breaks a uniqueness or reference rule")
+
+
+def check_not_unconverted(spec: EntitySpec, row: RecordBase, changes: Mapping[str, Any]) -> None:
+    """A converted lead stays converted: its client exists and points back at it."""
+    if spec.name == "lead" and getattr(row, "lead_status", None) == "converted" and (
+        changes.get("lead_status", "converted") != "converted"
+    ):
+        raise validation_error({"lead_status": ["a converted lead cannot change status"]})
 
 
 def check_version(spec: EntitySpec, row: RecordBase, if_match: int | None) -> None:

@@ -27,6 +27,9 @@ class ListQuery:
     after: tuple[bool, Any, uuid.UUID] | None = None  # (value is null, value, id)
     filters: dict[str, Any] = field(default_factory=dict)
     ranges: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # column -> (from, to)
+    # Rows where any of these columns holds any of the values (admin ``user_id``: created_by or
+    # assigned_to).
+    any_of: tuple[tuple[str, ...], tuple[Any, ...]] | None = None
     q: str | None = None
     trashed: bool = False
     count: bool = False
@@ -86,6 +89,9 @@ class RecordsRepository(ScopedRepository):
         for name, value in query.filters.items():
             col = getattr(m, name)
             stmt = stmt.where(col.in_(value) if isinstance(value, list) else col == value)
+        if query.any_of is not None:
+            columns, values = query.any_of
+            stmt = stmt.where(or_(*(getattr(m, c).in_(values) for c in columns)))
         for name, (low, high) in query.ranges.items():
             col = getattr(m, name)
             if low is not None:
@@ -93,9 +99,11 @@ class RecordsRepository(ScopedRepository):
             if high is not None:
                 stmt = stmt.where(col < high)
         if query.q:
-            needle = f"%{query.q.lower()}%"
+            # The text is matched literally: % and _ typed by a user are not wildcards.
+            text = query.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            needle = f"%{text}%"
             stmt = stmt.where(
-                or_(*(func.lower(getattr(m, c)).like(needle) for c in spec.searchable))
+                or_(*(func.lower(getattr(m, c)).like(needle, escape="\\") for c in spec.searchable))
             )
         return stmt
 
@@ -117,6 +125,22 @@ class RecordsRepository(ScopedRepository):
             stmt = stmt.offset(query.offset)
         rows = list((await self._session.execute(stmt)).scalars())
         return Page(rows[: query.limit], len(rows) > query.limit, total)
+
+    async def owned_by(self, spec: EntitySpec, user_id: uuid.UUID) -> list[uuid.UUID]:
+        """Ids of the records ``user_id`` owns (in Trash too): assigned to them, or unassigned,
+        created by them and not inheriting visibility from a parent (``check_reassignment``'s
+        notion of owner; an unassigned project under a client follows the client instead)."""
+        m: Any = spec.model
+        own = m.created_by == user_id
+        if "assigned_to" in spec.fields:
+            own = and_(m.assigned_to.is_(None), own)
+        for parent in spec.parents:
+            if parent.governs_visibility:
+                own = and_(getattr(m, parent.field).is_(None), own)
+        if "assigned_to" in spec.fields:
+            own = or_(m.assigned_to == user_id, own)
+        stmt = self._select(m, m.id).where(own).order_by(m.id)
+        return list((await self._session.execute(stmt)).scalars())
 
     async def flush(self) -> None:
         await self._flush()
