@@ -9,7 +9,20 @@ from aiohttp import web
 from redis.asyncio import Redis
 
 from sync_server.db.engine import Database, create_engine
-from sync_server.http import admin_conflicts, auth, docs, health, records, static, sync, trash
+from sync_server.http import (
+    admin,
+    admin_conflicts,
+    auth,
+    config,
+    docs,
+    health,
+    records,
+    reports,
+    static,
+    sync,
+    trash,
+    users,
+)
 from sync_server.http.keys import DB, METRICS, ROUTES, SERVICES, SETTINGS
 from sync_server.http.middleware import authenticate, errors, headers_and_cors, observe
 from sync_server.http.routing import RouteTable, check_all_declared
@@ -24,7 +37,8 @@ log = structlog.get_logger("sync_server.app")
 def route_table() -> RouteTable:
     table = RouteTable()
     # static is last: its catch-all path must not shadow API routes.
-    for module in (health, auth, records, trash, sync, admin_conflicts, docs, static):
+    modules = (health, auth, records, trash, sync, admin_conflicts, admin, users, config, reports)
+    for module in (*modules, docs, static):
         table.extend(module.routes)
     return table
 

@@ -30,6 +30,8 @@ def render() -> dict[str, str]:
     docs: dict[str, Any] = {f"{e}.json": schemas.entity_document(e) for e in CREATE_MODELS}
     docs["user.json"] = schemas.user_document()
     docs["shared_types.json"] = schemas.shared_types_document()
+    docs["tenant_config.json"] = schemas.tenant_config_document()
+    docs["preferences.json"] = schemas.preferences_document()
     docs["field_policies.json"] = export_policy_table()
     docs["openapi.json"] = openapi.build(route_table().specs)
     docs["sync.json"] = sync_protocol.sync_document()

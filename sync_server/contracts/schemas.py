@@ -18,7 +18,9 @@ from sync_server.errors import ErrorCode
 from sync_server.schemas import auth, types
 from sync_server.schemas.base import ErrorBody, Strict
 from sync_server.schemas.list import list_envelope
+from sync_server.schemas.preferences import Preferences
 from sync_server.schemas.records import CREATE_MODELS, READ_MODELS, UPDATE_MODELS
+from sync_server.schemas.tenant_config import TenantConfig
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 ID_PREFIX = "urn:pathsix:contracts:v1:"
@@ -89,6 +91,26 @@ def closed_lists() -> dict[str, Any]:
         for name, alias in vars(types).items()
         if typing.get_origin(alias) is Literal
     }
+
+
+def tenant_config_document() -> dict[str, Any]:
+    return document(
+        "tenant_config",
+        "tenant configuration (API v1)",
+        "The white-label configuration of GET /config and GET/PUT /admin/config (TenantConfig): "
+        "labels may rename a closed list's values but never add or remove one.",
+        defs_of([(TenantConfig, "validation")]),
+    )
+
+
+def preferences_document() -> dict[str, Any]:
+    return document(
+        "preferences",
+        "view preferences (API v1)",
+        "A user's view preferences of GET/PUT /preferences (Preferences): page size, sort and "
+        "columns per list view.",
+        defs_of([(Preferences, "validation")]),
+    )
 
 
 class RecordRead(BaseModel):

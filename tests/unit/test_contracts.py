@@ -23,7 +23,7 @@ from sync_server.schemas.types import LEAD_STATUSES
 from sync_server.services.listing import COMMON_PARAMS
 
 NOT_SCHEMAS = ("openapi.json", "field_policies.json", "sync-protocol.md")
-SCHEMA_FILES = ("user", "shared_types", "sync")
+SCHEMA_FILES = ("user", "shared_types", "sync", "tenant_config", "preferences")
 
 
 @pytest.fixture(scope="module")

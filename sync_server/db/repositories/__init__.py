@@ -20,6 +20,7 @@ from sync_server.db.repositories.platform import (
     lookup_login,
 )
 from sync_server.db.repositories.records import RecordsRepository
+from sync_server.db.repositories.reports import ReportsRepository
 from sync_server.db.repositories.sync import SyncRepository
 from sync_server.db.repositories.visibility import Audience
 from sync_server.tenancy import TenantContext
@@ -61,6 +62,10 @@ class Repositories:
     @cached_property
     def records(self) -> RecordsRepository:
         return RecordsRepository(self.ctx, self._session)
+
+    @cached_property
+    def reports(self) -> ReportsRepository:
+        return ReportsRepository(self.ctx, self._session)
 
     @cached_property
     def sync(self) -> SyncRepository:

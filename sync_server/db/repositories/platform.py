@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import and_, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sync_server.db.models import (
     LoginIdentity,
     PasswordReset,
+    SyncClient,
     Tenant,
     TenantClock,
     TokenRevocation,
@@ -21,6 +24,7 @@ from sync_server.db.models import (
 )
 from sync_server.db.models.base import utcnow
 from sync_server.db.repositories.base import ScopedRepository
+from sync_server.tenancy import ADMIN
 
 
 async def lookup_login(session: AsyncSession, email: str) -> tuple[uuid.UUID, uuid.UUID] | None:
@@ -49,6 +53,10 @@ class TenantsRepository(ScopedRepository):
         stmt = select(Tenant).where(Tenant.id == self.ctx.tenant_id)
         return (await self._session.execute(stmt)).scalar_one_or_none()
 
+    async def set_config(self, config: dict[str, Any]) -> None:
+        stmt = update(Tenant).where(Tenant.id == self.ctx.tenant_id).values(config=config)
+        await self._session.execute(stmt)
+
 
 class ClockRepository(ScopedRepository):
     """The tenant's sequence. Every writing transaction locks it *first*, before any record row:
@@ -74,6 +82,21 @@ class ClockRepository(ScopedRepository):
     async def current(self) -> int:
         stmt = self._select(TenantClock, TenantClock.seq)
         return int((await self._session.execute(stmt)).scalar_one_or_none() or 0)
+
+
+def like_pattern(text: str) -> str:
+    """``%text%`` matching ``text`` literally: ``%``, ``_`` and ``\\`` typed are no wildcards."""
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+@dataclass(frozen=True, slots=True)
+class UserQuery:
+    limit: int = 25
+    after_email: str | None = None
+    active: bool | None = None
+    q: str | None = None
+    count: bool = False
 
 
 class UsersRepository(ScopedRepository):
@@ -109,6 +132,54 @@ class UsersRepository(ScopedRepository):
     async def count(self) -> int:
         stmt = self._select(User, func.count())
         return int((await self._session.execute(stmt)).scalar_one())
+
+    async def page(self, query: UserQuery) -> tuple[Sequence[User], bool, int | None]:
+        """Users ordered by email (unique in a tenant), after ``query.after_email``."""
+        stmt = self._select(User)
+        if query.active is not None:
+            stmt = stmt.where(User.is_active == query.active)
+        if query.q:
+            needle = like_pattern(query.q)
+            stmt = stmt.where(
+                or_(
+                    func.lower(User.email).like(needle, escape="\\"),
+                    func.lower(User.name).like(needle, escape="\\"),
+                )
+            )
+        total = None
+        if query.count:
+            counted = select(func.count()).select_from(stmt.subquery())
+            total = int((await self._session.execute(counted)).scalar_one())
+        if query.after_email is not None:
+            stmt = stmt.where(User.email > query.after_email)
+        stmt = stmt.order_by(User.email).limit(query.limit + 1)
+        rows = list((await self._session.execute(stmt)).scalars())
+        return rows[: query.limit], len(rows) > query.limit, total
+
+    async def last_sync(self) -> dict[uuid.UUID, tuple[datetime, int]]:
+        """Per user: when one of their devices last synced, and how many devices they have."""
+        stmt = self._select(
+            SyncClient, SyncClient.user_id, func.max(SyncClient.last_seen_at), func.count()
+        ).group_by(SyncClient.user_id)
+        rows = await self._session.execute(stmt)
+        return {user_id: (seen, int(n)) for user_id, seen, n in rows}
+
+    async def set_roles(self, user_id: uuid.UUID, roles: Sequence[str]) -> None:
+        await self._session.execute(self._delete(UserRole).where(UserRole.user_id == user_id))
+        for role in roles:
+            self._add(UserRole(user_id=user_id, role=role))
+        await self._flush()
+
+    async def active_admins(self) -> Sequence[uuid.UUID]:
+        stmt = (
+            self._select(User, User.id)
+            .join(UserRole, and_(UserRole.tenant_id == User.tenant_id, UserRole.user_id == User.id))
+            .where(UserRole.role == ADMIN, User.is_active.is_(True))
+        )
+        return list((await self._session.execute(stmt)).scalars())
+
+    async def save(self) -> None:
+        await self._flush()
 
     async def set_password(self, user_id: uuid.UUID, password_hash: str) -> None:
         stmt = self._update(User).where(User.id == user_id)

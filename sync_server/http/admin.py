@@ -1,0 +1,137 @@
+"""Admin overviews, bulk actions and exports of leads, clients, projects and accounts: one set
+of generic handlers, registered once per overview entity (whole tenant, role ``admin``)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncGenerator
+from typing import Any
+
+from aiohttp import web
+
+from sync_server.entities import ENTITIES, EntitySpec
+from sync_server.http.keys import REQUEST_ID, repos, services
+from sync_server.http.middleware import _add_headers
+from sync_server.http.parsing import json_response, parse_body
+from sync_server.http.routing import Access, Handler, RouteTable
+from sync_server.schemas.admin import (
+    EXPORT_QUERIES,
+    OVERVIEW_ENTITIES,
+    OVERVIEW_QUERIES,
+    BulkRequest,
+    BulkResponse,
+)
+from sync_server.schemas.list import list_envelope
+from sync_server.services import admin_records, bulk, export
+
+routes = RouteTable()
+A = "/api/v1/admin"
+TAG = "admin"
+
+
+async def poke_after_commit(request: web.Request) -> None:
+    """Devices whose synced set this request changed get a poke once it has committed."""
+    r = repos(request)
+    hub, touched, tenant_id = services(request).pokes, set(r.records.touched), r.ctx.tenant_id
+    if not touched:
+        return
+    seq = await r.clock.current()
+
+    async def poke() -> None:
+        await hub.publish(tenant_id, touched, seq)
+
+    r.after_commit.append(poke)
+
+
+async def _stream(
+    request: web.Request, chunks: AsyncGenerator[bytes, None], media_type: str, name: str
+) -> web.StreamResponse:
+    """A chunked download. Headers are final once sent, so the ones the middlewares add to
+    every response (no-store, request id, CORS...) are added here, before ``prepare``."""
+    response = web.StreamResponse(
+        headers={
+            "Content-Type": media_type,
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "X-Request-ID": request.get(REQUEST_ID, ""),
+        }
+    )
+    _add_headers(request, response)
+    response.enable_chunked_encoding()
+    await response.prepare(request)
+    async with contextlib.aclosing(chunks):
+        try:
+            async for chunk in chunks:
+                await response.write(chunk)
+        except Exception:
+            # The 200 is sent already: cut the connection, so the client sees a truncated
+            # download (no final chunk) instead of a file that looks complete.
+            if request.transport is not None:
+                request.transport.close()
+            raise
+    await response.write_eof()
+    return response
+
+
+def _handlers(spec: EntitySpec) -> dict[str, Handler]:
+    async def overview(request: web.Request) -> web.Response:
+        query = admin_records.overview_query(spec, request.query)
+        return json_response(await admin_records.overview_page(repos(request), spec, query))
+
+    async def bulk_action(request: web.Request) -> web.Response:
+        body = await parse_body(request, BulkRequest)
+        results = await bulk.run(repos(request), spec, body)
+        await poke_after_commit(request)
+        return json_response(
+            BulkResponse.model_validate({"results": results}).model_dump(mode="json")
+        )
+
+    async def export_rows(request: web.Request) -> web.StreamResponse:
+        query = admin_records.overview_query(spec, request.query, export=True)
+        fmt = admin_records.export_format(request.query)
+        r = repos(request)
+        media_type, name = export.MEDIA_TYPES[fmt], export.filename(spec, fmt)
+        if fmt == "csv":
+            return await _stream(request, export.csv_chunks(r, spec, query), media_type, name)
+        path = await export.xlsx_file(r, spec, query)
+        try:
+            return await _stream(request, export.file_chunks(path), media_type, name)
+        finally:
+            await export.remove(path)
+
+    return {"overview": overview, "bulk": bulk_action, "export": export_rows}
+
+
+def _register(spec: EntitySpec) -> None:
+    h, base = _handlers(spec), f"{A}/{spec.path}"
+    common: dict[str, Any] = {"access": Access.ADMIN, "tag": TAG}
+    routes.add(
+        "GET",
+        base,
+        h["overview"],
+        summary=f"All {spec.path} of the tenant, filtered and sorted (admin)",
+        query_model=OVERVIEW_QUERIES[spec.name],
+        response_model=list_envelope(spec.read),
+        **common,
+    )
+    routes.add(
+        "POST",
+        f"{base}/bulk",
+        h["bulk"],
+        summary=f"Assign, set the status of, or trash up to 500 {spec.path} (admin)",
+        request_model=BulkRequest,
+        response_model=BulkResponse,
+        **common,
+    )
+    routes.add(
+        "GET",
+        f"{base}/export",
+        h["export"],
+        summary=f"The filtered {spec.path} as CSV or XLSX, streamed (admin)",
+        query_model=EXPORT_QUERIES[spec.name],
+        snapshot=True,  # every page of the export reads the same committed state
+        **common,
+    )
+
+
+for _name in OVERVIEW_ENTITIES:
+    _register(ENTITIES[_name])
