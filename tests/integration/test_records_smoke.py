@@ -7,8 +7,11 @@ async def test_lead_crud_roundtrip(tenant: TenantHandle) -> None:
     assert r.status == 201, await r.text()
     lead = await r.json()
     assert lead["lead_status"] == "new" and lead["version"] > 0
-    r = await u.patch(f"/api/v1/leads/{lead['id']}", json={"lead_status": "qualified"},
-                      headers={"If-Match": f'"{lead["version"]}"'})
+    r = await u.patch(
+        f"/api/v1/leads/{lead['id']}",
+        json={"lead_status": "qualified"},
+        headers={"If-Match": f'"{lead["version"]}"'},
+    )
     assert r.status == 200, await r.text()
     r = await u.get("/api/v1/leads?count=true&sort=name")
     body = await r.json()
