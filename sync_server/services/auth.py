@@ -72,7 +72,8 @@ class AuthService:
                 repos = Repositories(ctx, session)
                 user = await repos.users.get(found[1])
             # Unknown email and wrong password take the same path: one bcrypt check, one answer.
-            if not await verify_password(password, user.password_hash if user else None):
+            known_hash = user.password_hash if user else None
+            if not await verify_password(password, known_hash, s.bcrypt_rounds):
                 raise ApiError(ErrorCode.INVALID_CREDENTIALS, INVALID_LOGIN)
             assert user is not None
             if not user.is_active:

@@ -73,6 +73,198 @@ export const AccountUpdate = /* @__PURE__ */ z.strictObject({
 });
 export type AccountUpdate = z.infer<typeof AccountUpdate>;
 
+export const AccountsViewPrefs = /* @__PURE__ */ z.strictObject({
+  columns: z.array(z.enum(["id","created_at","updated_at","created_by","version","client_id","account_number","account_name","status","opened_on","notes"])).min(1).nullable().optional(),
+  page_size: z.int().min(10).max(100).nullable().optional(),
+  sort: z.enum(["created_at","updated_at","account_number","status","opened_on","-created_at","-updated_at","-account_number","-status","-opened_on"]).nullable().optional(),
+});
+export type AccountsViewPrefs = z.infer<typeof AccountsViewPrefs>;
+
+export const AdminAccountsExportQuery = /* @__PURE__ */ z.strictObject({
+  client_id: z.guid().nullable().optional(),
+  created_by: z.guid().nullable().optional(),
+  created_from: z.iso.date().nullable().optional(),
+  created_to: z.iso.date().nullable().optional(),
+  format: z.enum(["csv","xlsx"]).optional(),
+  q: z.string().trim().refine(...maxChars(200)).nullable().optional(),
+  sort: z.enum(["id","created_at","updated_at","created_by","version","client_id","account_number","account_name","status","opened_on","notes","-id","-created_at","-updated_at","-created_by","-version","-client_id","-account_number","-account_name","-status","-opened_on","-notes"]).optional(),
+  status: z.enum(["active","inactive","closed"]).nullable().optional(),
+  updated_from: z.iso.date().nullable().optional(),
+  updated_to: z.iso.date().nullable().optional(),
+  user_id: z.guid().nullable().optional(),
+});
+export type AdminAccountsExportQuery = z.infer<typeof AdminAccountsExportQuery>;
+
+export const AdminAccountsQuery = /* @__PURE__ */ z.strictObject({
+  client_id: z.guid().nullable().optional(),
+  count: z.boolean().optional(),
+  created_by: z.guid().nullable().optional(),
+  created_from: z.iso.date().nullable().optional(),
+  created_to: z.iso.date().nullable().optional(),
+  cursor: z.string().trim().nullable().optional(),
+  limit: z.int().min(1).max(100).optional(),
+  offset: z.int().min(0).max(1000000).nullable().optional(),
+  q: z.string().trim().refine(...maxChars(200)).nullable().optional(),
+  sort: z.enum(["id","created_at","updated_at","created_by","version","client_id","account_number","account_name","status","opened_on","notes","-id","-created_at","-updated_at","-created_by","-version","-client_id","-account_number","-account_name","-status","-opened_on","-notes"]).optional(),
+  status: z.enum(["active","inactive","closed"]).nullable().optional(),
+  updated_from: z.iso.date().nullable().optional(),
+  updated_to: z.iso.date().nullable().optional(),
+  user_id: z.guid().nullable().optional(),
+});
+export type AdminAccountsQuery = z.infer<typeof AdminAccountsQuery>;
+
+export const AdminAccountsViewPrefs = /* @__PURE__ */ z.strictObject({
+  columns: z.array(z.enum(["id","created_at","updated_at","created_by","version","client_id","account_number","account_name","status","opened_on","notes"])).min(1).nullable().optional(),
+  page_size: z.int().min(10).max(100).nullable().optional(),
+  sort: z.enum(["id","created_at","updated_at","created_by","version","client_id","account_number","account_name","status","opened_on","notes","-id","-created_at","-updated_at","-created_by","-version","-client_id","-account_number","-account_name","-status","-opened_on","-notes"]).nullable().optional(),
+});
+export type AdminAccountsViewPrefs = z.infer<typeof AdminAccountsViewPrefs>;
+
+export const AdminClientsExportQuery = /* @__PURE__ */ z.strictObject({
+  assigned_to: z.guid().nullable().optional(),
+  business_type: z.string().trim().refine(...maxChars(120)).nullable().optional(),
+  created_by: z.guid().nullable().optional(),
+  created_from: z.iso.date().nullable().optional(),
+  created_to: z.iso.date().nullable().optional(),
+  format: z.enum(["csv","xlsx"]).optional(),
+  q: z.string().trim().refine(...maxChars(200)).nullable().optional(),
+  sort: z.enum(["id","created_at","updated_at","created_by","version","contact_person","contact_title","email","phone","phone_label","secondary_phone","secondary_phone_label","address","city","state","zip","notes","business_type","assigned_to","name","status","source_lead_id","converted_on","-id","-created_at","-updated_at","-created_by","-version","-contact_person","-contact_title","-email","-phone","-phone_label","-secondary_phone","-secondary_phone_label","-address","-city","-state","-zip","-notes","-business_type","-assigned_to","-name","-status","-source_lead_id","-converted_on"]).optional(),
+  source_lead_id: z.guid().nullable().optional(),
+  status: z.enum(["prospect","active","inactive","cancelled"]).nullable().optional(),
+  updated_from: z.iso.date().nullable().optional(),
+  updated_to: z.iso.date().nullable().optional(),
+  user_id: z.guid().nullable().optional(),
+});
+export type AdminClientsExportQuery = z.infer<typeof AdminClientsExportQuery>;
+
+export const AdminClientsQuery = /* @__PURE__ */ z.strictObject({
+  assigned_to: z.guid().nullable().optional(),
+  business_type: z.string().trim().refine(...maxChars(120)).nullable().optional(),
+  count: z.boolean().optional(),
+  created_by: z.guid().nullable().optional(),
+  created_from: z.iso.date().nullable().optional(),
+  created_to: z.iso.date().nullable().optional(),
+  cursor: z.string().trim().nullable().optional(),
+  limit: z.int().min(1).max(100).optional(),
+  offset: z.int().min(0).max(1000000).nullable().optional(),
+  q: z.string().trim().refine(...maxChars(200)).nullable().optional(),
+  sort: z.enum(["id","created_at","updated_at","created_by","version","contact_person","contact_title","email","phone","phone_label","secondary_phone","secondary_phone_label","address","city","state","zip","notes","business_type","assigned_to","name","status","source_lead_id","converted_on","-id","-created_at","-updated_at","-created_by","-version","-contact_person","-contact_title","-email","-phone","-phone_label","-secondary_phone","-secondary_phone_label","-address","-city","-state","-zip","-notes","-business_type","-assigned_to","-name","-status","-source_lead_id","-converted_on"]).optional(),
+  source_lead_id: z.guid().nullable().optional(),
+  status: z.enum(["prospect","active","inactive","cancelled"]).nullable().optional(),
+  updated_from: z.iso.date().nullable().optional(),
+  updated_to: z.iso.date().nullable().optional(),
+  user_id: z.guid().nullable().optional(),
+});
+export type AdminClientsQuery = z.infer<typeof AdminClientsQuery>;
+
+export const AdminClientsViewPrefs = /* @__PURE__ */ z.strictObject({
+  columns: z.array(z.enum(["id","created_at","updated_at","created_by","version","contact_person","contact_title","email","phone","phone_label","secondary_phone","secondary_phone_label","address","city","state","zip","notes","business_type","assigned_to","name","status","source_lead_id","converted_on"])).min(1).nullable().optional(),
+  page_size: z.int().min(10).max(100).nullable().optional(),
+  sort: z.enum(["id","created_at","updated_at","created_by","version","contact_person","contact_title","email","phone","phone_label","secondary_phone","secondary_phone_label","address","city","state","zip","notes","business_type","assigned_to","name","status","source_lead_id","converted_on","-id","-created_at","-updated_at","-created_by","-version","-contact_person","-contact_title","-email","-phone","-phone_label","-secondary_phone","-secondary_phone_label","-address","-city","-state","-zip","-notes","-business_type","-assigned_to","-name","-status","-source_lead_id","-converted_on"]).nullable().optional(),
+});
+export type AdminClientsViewPrefs = z.infer<typeof AdminClientsViewPrefs>;
+
+export const AdminLeadsExportQuery = /* @__PURE__ */ z.strictObject({
+  assigned_to: z.guid().nullable().optional(),
+  business_type: z.string().trim().refine(...maxChars(120)).nullable().optional(),
+  created_by: z.guid().nullable().optional(),
+  created_from: z.iso.date().nullable().optional(),
+  created_to: z.iso.date().nullable().optional(),
+  format: z.enum(["csv","xlsx"]).optional(),
+  lead_source: z.string().trim().refine(...maxChars(120)).nullable().optional(),
+  lead_status: z.enum(["new","contacted","qualified","lost","converted"]).nullable().optional(),
+  q: z.string().trim().refine(...maxChars(200)).nullable().optional(),
+  sort: z.enum(["id","created_at","updated_at","created_by","version","contact_person","contact_title","email","phone","phone_label","secondary_phone","secondary_phone_label","address","city","state","zip","notes","business_type","assigned_to","name","lead_status","lead_source","converted_on","converted_client_id","-id","-created_at","-updated_at","-created_by","-version","-contact_person","-contact_title","-email","-phone","-phone_label","-secondary_phone","-secondary_phone_label","-address","-city","-state","-zip","-notes","-business_type","-assigned_to","-name","-lead_status","-lead_source","-converted_on","-converted_client_id"]).optional(),
+  status: z.enum(["new","contacted","qualified","lost","converted"]).nullable().optional(),
+  updated_from: z.iso.date().nullable().optional(),
+  updated_to: z.iso.date().nullable().optional(),
+  user_id: z.guid().nullable().optional(),
+});
+export type AdminLeadsExportQuery = z.infer<typeof AdminLeadsExportQuery>;
+
+export const AdminLeadsQuery = /* @__PURE__ */ z.strictObject({
+  assigned_to: z.guid().nullable().optional(),
+  business_type: z.string().trim().refine(...maxChars(120)).nullable().optional(),
+  count: z.boolean().optional(),
+  created_by: z.guid().nullable().optional(),
+  created_from: z.iso.date().nullable().optional(),
+  created_to: z.iso.date().nullable().optional(),
+  cursor: z.string().trim().nullable().optional(),
+  lead_source: z.string().trim().refine(...maxChars(120)).nullable().optional(),
+  lead_status: z.enum(["new","contacted","qualified","lost","converted"]).nullable().optional(),
+  limit: z.int().min(1).max(100).optional(),
+  offset: z.int().min(0).max(1000000).nullable().optional(),
+  q: z.string().trim().refine(...maxChars(200)).nullable().optional(),
+  sort: z.enum(["id","created_at","updated_at","created_by","version","contact_person","contact_title","email","phone","phone_label","secondary_phone","secondary_phone_label","address","city","state","zip","notes","business_type","assigned_to","name","lead_status","lead_source","converted_on","converted_client_id","-id","-created_at","-updated_at","-created_by","-version","-contact_person","-contact_title","-email","-phone","-phone_label","-secondary_phone","-secondary_phone_label","-address","-city","-state","-zip","-notes","-business_type","-assigned_to","-name","-lead_status","-lead_source","-converted_on","-converted_client_id"]).optional(),
+  status: z.enum(["new","contacted","qualified","lost","converted"]).nullable().optional(),
+  updated_from: z.iso.date().nullable().optional(),
+  updated_to: z.iso.date().nullable().optional(),
+  user_id: z.guid().nullable().optional(),
+});
+export type AdminLeadsQuery = z.infer<typeof AdminLeadsQuery>;
+
+export const AdminLeadsViewPrefs = /* @__PURE__ */ z.strictObject({
+  columns: z.array(z.enum(["id","created_at","updated_at","created_by","version","contact_person","contact_title","email","phone","phone_label","secondary_phone","secondary_phone_label","address","city","state","zip","notes","business_type","assigned_to","name","lead_status","lead_source","converted_on","converted_client_id"])).min(1).nullable().optional(),
+  page_size: z.int().min(10).max(100).nullable().optional(),
+  sort: z.enum(["id","created_at","updated_at","created_by","version","contact_person","contact_title","email","phone","phone_label","secondary_phone","secondary_phone_label","address","city","state","zip","notes","business_type","assigned_to","name","lead_status","lead_source","converted_on","converted_client_id","-id","-created_at","-updated_at","-created_by","-version","-contact_person","-contact_title","-email","-phone","-phone_label","-secondary_phone","-secondary_phone_label","-address","-city","-state","-zip","-notes","-business_type","-assigned_to","-name","-lead_status","-lead_source","-converted_on","-converted_client_id"]).nullable().optional(),
+});
+export type AdminLeadsViewPrefs = z.infer<typeof AdminLeadsViewPrefs>;
+
+export const AdminProjectsExportQuery = /* @__PURE__ */ z.strictObject({
+  assigned_to: z.guid().nullable().optional(),
+  client_id: z.guid().nullable().optional(),
+  created_by: z.guid().nullable().optional(),
+  created_from: z.iso.date().nullable().optional(),
+  created_to: z.iso.date().nullable().optional(),
+  format: z.enum(["csv","xlsx"]).optional(),
+  lead_id: z.guid().nullable().optional(),
+  project_status: z.enum(["active","pending","completed","cancelled"]).nullable().optional(),
+  q: z.string().trim().refine(...maxChars(200)).nullable().optional(),
+  sort: z.enum(["id","created_at","updated_at","created_by","version","name","description","project_status","project_start","project_end","project_worth","value_type","client_id","lead_id","assigned_to","notes","-id","-created_at","-updated_at","-created_by","-version","-name","-description","-project_status","-project_start","-project_end","-project_worth","-value_type","-client_id","-lead_id","-assigned_to","-notes"]).optional(),
+  status: z.enum(["active","pending","completed","cancelled"]).nullable().optional(),
+  updated_from: z.iso.date().nullable().optional(),
+  updated_to: z.iso.date().nullable().optional(),
+  user_id: z.guid().nullable().optional(),
+  value_type: z.enum(["one_time","monthly","yearly"]).nullable().optional(),
+});
+export type AdminProjectsExportQuery = z.infer<typeof AdminProjectsExportQuery>;
+
+export const AdminProjectsQuery = /* @__PURE__ */ z.strictObject({
+  assigned_to: z.guid().nullable().optional(),
+  client_id: z.guid().nullable().optional(),
+  count: z.boolean().optional(),
+  created_by: z.guid().nullable().optional(),
+  created_from: z.iso.date().nullable().optional(),
+  created_to: z.iso.date().nullable().optional(),
+  cursor: z.string().trim().nullable().optional(),
+  lead_id: z.guid().nullable().optional(),
+  limit: z.int().min(1).max(100).optional(),
+  offset: z.int().min(0).max(1000000).nullable().optional(),
+  project_status: z.enum(["active","pending","completed","cancelled"]).nullable().optional(),
+  q: z.string().trim().refine(...maxChars(200)).nullable().optional(),
+  sort: z.enum(["id","created_at","updated_at","created_by","version","name","description","project_status","project_start","project_end","project_worth","value_type","client_id","lead_id","assigned_to","notes","-id","-created_at","-updated_at","-created_by","-version","-name","-description","-project_status","-project_start","-project_end","-project_worth","-value_type","-client_id","-lead_id","-assigned_to","-notes"]).optional(),
+  status: z.enum(["active","pending","completed","cancelled"]).nullable().optional(),
+  updated_from: z.iso.date().nullable().optional(),
+  updated_to: z.iso.date().nullable().optional(),
+  user_id: z.guid().nullable().optional(),
+  value_type: z.enum(["one_time","monthly","yearly"]).nullable().optional(),
+});
+export type AdminProjectsQuery = z.infer<typeof AdminProjectsQuery>;
+
+export const AdminProjectsViewPrefs = /* @__PURE__ */ z.strictObject({
+  columns: z.array(z.enum(["id","created_at","updated_at","created_by","version","name","description","project_status","project_start","project_end","project_worth","value_type","client_id","lead_id","assigned_to","notes"])).min(1).nullable().optional(),
+  page_size: z.int().min(10).max(100).nullable().optional(),
+  sort: z.enum(["id","created_at","updated_at","created_by","version","name","description","project_status","project_start","project_end","project_worth","value_type","client_id","lead_id","assigned_to","notes","-id","-created_at","-updated_at","-created_by","-version","-name","-description","-project_status","-project_start","-project_end","-project_worth","-value_type","-client_id","-lead_id","-assigned_to","-notes"]).nullable().optional(),
+});
+export type AdminProjectsViewPrefs = z.infer<typeof AdminProjectsViewPrefs>;
+
+export const Branding = /* @__PURE__ */ z.strictObject({
+  logo_url: z.string().trim().refine(...maxChars(2000)).regex(new RegExp("^https://[^\\s]+$"), "Not in the expected format").nullable().optional(),
+  name: z.string().trim().refine(...minChars(1)).refine(...maxChars(100)).nullable().optional(),
+  primary_color: z.string().trim().regex(new RegExp("^#[0-9A-Fa-f]{6}$"), "Not in the expected format").nullable().optional(),
+});
+export type Branding = z.infer<typeof Branding>;
+
 export const PurgeItem = /* @__PURE__ */ z.strictObject({
   entity: z.enum(["lead","client","project"]),
   id: z.guid(),
@@ -83,6 +275,13 @@ export const BulkPurgeRequest = /* @__PURE__ */ z.strictObject({
   items: z.array(PurgeItem).min(1).max(500),
 });
 export type BulkPurgeRequest = z.infer<typeof BulkPurgeRequest>;
+
+export const BulkRequest = /* @__PURE__ */ z.strictObject({
+  action: z.enum(["assign","status","delete"]),
+  ids: z.array(z.guid()).min(1).max(500),
+  value: z.unknown().optional(),
+});
+export type BulkRequest = z.infer<typeof BulkRequest>;
 
 export const BulkResolveRequest = /* @__PURE__ */ z.strictObject({
   choice: z.enum(["server","client"]),
@@ -108,6 +307,18 @@ export const BulkResolveResponse = /* @__PURE__ */ z.looseObject({
   results: z.array(BulkResolveResult),
 });
 export type BulkResolveResponse = z.infer<typeof BulkResolveResponse>;
+
+export const BulkResult = /* @__PURE__ */ z.looseObject({
+  error: ErrorBody.nullable().optional(),
+  id: z.guid(),
+  status: z.enum(["ok","failed"]),
+});
+export type BulkResult = z.infer<typeof BulkResult>;
+
+export const BulkResponse = /* @__PURE__ */ z.looseObject({
+  results: z.array(BulkResult),
+});
+export type BulkResponse = z.infer<typeof BulkResponse>;
 
 export const Change = /* @__PURE__ */ z.looseObject({
   entity: z.string(),
@@ -151,7 +362,7 @@ export const ClientRead = /* @__PURE__ */ z.looseObject({
   created_at: z.iso.datetime({ offset: true }),
   created_by: z.guid().nullable(),
   deleted_at: z.iso.datetime({ offset: true }).nullable(),
-  email: z.email().nullable(),
+  email: z.string().nullable(),
   id: z.guid(),
   name: z.string().refine(...minChars(1)).refine(...maxChars(200)),
   notes: z.string().refine(...maxChars(20000)).nullable(),
@@ -197,6 +408,13 @@ export const ClientUpdate = /* @__PURE__ */ z.strictObject({
   zip: z.string().trim().refine(...maxChars(20)).nullable().optional(),
 });
 export type ClientUpdate = z.infer<typeof ClientUpdate>;
+
+export const ClientsViewPrefs = /* @__PURE__ */ z.strictObject({
+  columns: z.array(z.enum(["id","created_at","updated_at","created_by","version","contact_person","contact_title","email","phone","phone_label","secondary_phone","secondary_phone_label","address","city","state","zip","notes","business_type","assigned_to","name","status","source_lead_id","converted_on"])).min(1).nullable().optional(),
+  page_size: z.int().min(10).max(100).nullable().optional(),
+  sort: z.enum(["created_at","updated_at","name","status","city","-created_at","-updated_at","-name","-status","-city"]).nullable().optional(),
+});
+export type ClientsViewPrefs = z.infer<typeof ClientsViewPrefs>;
 
 export const ConflictDevice = /* @__PURE__ */ z.looseObject({
   client_id: z.guid(),
@@ -319,7 +537,7 @@ export const ContactRead = /* @__PURE__ */ z.looseObject({
   created_at: z.iso.datetime({ offset: true }),
   created_by: z.guid().nullable(),
   deleted_at: z.iso.datetime({ offset: true }).nullable(),
-  email: z.email().nullable(),
+  email: z.string().nullable(),
   first_name: z.string().refine(...minChars(1)).refine(...maxChars(120)),
   id: z.guid(),
   is_primary: z.boolean(),
@@ -353,6 +571,13 @@ export const ContactUpdate = /* @__PURE__ */ z.strictObject({
   title: z.string().trim().refine(...maxChars(120)).nullable().optional(),
 });
 export type ContactUpdate = z.infer<typeof ContactUpdate>;
+
+export const ContactsViewPrefs = /* @__PURE__ */ z.strictObject({
+  columns: z.array(z.enum(["id","created_at","updated_at","created_by","version","client_id","lead_id","first_name","last_name","title","email","phone","notes","is_primary"])).min(1).nullable().optional(),
+  page_size: z.int().min(10).max(100).nullable().optional(),
+  sort: z.enum(["created_at","updated_at","first_name","last_name","-created_at","-updated_at","-first_name","-last_name"]).nullable().optional(),
+});
+export type ContactsViewPrefs = z.infer<typeof ContactsViewPrefs>;
 
 export const ConvertRequest = /* @__PURE__ */ z.strictObject({
   client_id: z.guid().nullable().optional(),
@@ -388,7 +613,7 @@ export const InteractionRead = /* @__PURE__ */ z.looseObject({
   created_at: z.iso.datetime({ offset: true }),
   created_by: z.guid().nullable(),
   deleted_at: z.iso.datetime({ offset: true }).nullable(),
-  email: z.email().nullable(),
+  email: z.string().nullable(),
   follow_up: z.iso.datetime({ offset: true }).nullable(),
   followup_status: z.enum(["pending","completed","rescheduled","cancelled"]).nullable(),
   id: z.guid(),
@@ -429,6 +654,13 @@ export const InteractionUpdate = /* @__PURE__ */ z.strictObject({
 });
 export type InteractionUpdate = z.infer<typeof InteractionUpdate>;
 
+export const InteractionsViewPrefs = /* @__PURE__ */ z.strictObject({
+  columns: z.array(z.enum(["id","created_at","updated_at","created_by","version","client_id","lead_id","project_id","contact_date","type","summary","outcome","notes","follow_up","followup_status","contact_person","email","phone"])).min(1).nullable().optional(),
+  page_size: z.int().min(10).max(100).nullable().optional(),
+  sort: z.enum(["created_at","updated_at","contact_date","follow_up","-created_at","-updated_at","-contact_date","-follow_up"]).nullable().optional(),
+});
+export type InteractionsViewPrefs = z.infer<typeof InteractionsViewPrefs>;
+
 export const LeadCreate = /* @__PURE__ */ z.strictObject({
   address: z.string().trim().refine(...minChars(1)).refine(...maxChars(200)).nullable().optional(),
   assigned_to: z.guid().nullable().optional(),
@@ -464,7 +696,7 @@ export const LeadRead = /* @__PURE__ */ z.looseObject({
   created_at: z.iso.datetime({ offset: true }),
   created_by: z.guid().nullable(),
   deleted_at: z.iso.datetime({ offset: true }).nullable(),
-  email: z.email().nullable(),
+  email: z.string().nullable(),
   id: z.guid(),
   lead_source: z.string().refine(...maxChars(120)).nullable(),
   lead_status: z.enum(["new","contacted","qualified","lost","converted"]),
@@ -511,6 +743,13 @@ export const LeadUpdate = /* @__PURE__ */ z.strictObject({
   zip: z.string().trim().refine(...maxChars(20)).nullable().optional(),
 });
 export type LeadUpdate = z.infer<typeof LeadUpdate>;
+
+export const LeadsViewPrefs = /* @__PURE__ */ z.strictObject({
+  columns: z.array(z.enum(["id","created_at","updated_at","created_by","version","contact_person","contact_title","email","phone","phone_label","secondary_phone","secondary_phone_label","address","city","state","zip","notes","business_type","assigned_to","name","lead_status","lead_source","converted_on","converted_client_id"])).min(1).nullable().optional(),
+  page_size: z.int().min(10).max(100).nullable().optional(),
+  sort: z.enum(["created_at","updated_at","name","lead_status","city","-created_at","-updated_at","-name","-lead_status","-city"]).nullable().optional(),
+});
+export type LeadsViewPrefs = z.infer<typeof LeadsViewPrefs>;
 
 export const LoginRequest = /* @__PURE__ */ z.strictObject({
   email: z.string().trim().refine(...minChars(3)).refine(...maxChars(254)),
@@ -590,6 +829,49 @@ export const NoteUpdate = /* @__PURE__ */ z.strictObject({
   entity_id: z.guid().nullable().optional(),
 });
 export type NoteUpdate = z.infer<typeof NoteUpdate>;
+
+export const NotesViewPrefs = /* @__PURE__ */ z.strictObject({
+  columns: z.array(z.enum(["id","created_at","updated_at","created_by","version","entity","entity_id","body"])).min(1).nullable().optional(),
+  page_size: z.int().min(10).max(100).nullable().optional(),
+  sort: z.enum(["created_at","updated_at","-created_at","-updated_at"]).nullable().optional(),
+});
+export type NotesViewPrefs = z.infer<typeof NotesViewPrefs>;
+
+export const ProjectsViewPrefs = /* @__PURE__ */ z.strictObject({
+  columns: z.array(z.enum(["id","created_at","updated_at","created_by","version","name","description","project_status","project_start","project_end","project_worth","value_type","client_id","lead_id","assigned_to","notes"])).min(1).nullable().optional(),
+  page_size: z.int().min(10).max(100).nullable().optional(),
+  sort: z.enum(["created_at","updated_at","name","project_status","project_start","project_end","project_worth","-created_at","-updated_at","-name","-project_status","-project_start","-project_end","-project_worth"]).nullable().optional(),
+});
+export type ProjectsViewPrefs = z.infer<typeof ProjectsViewPrefs>;
+
+export const SubscriptionsViewPrefs = /* @__PURE__ */ z.strictObject({
+  columns: z.array(z.enum(["id","created_at","updated_at","created_by","version","client_id","plan_name","price","billing_cycle","start_date","renewal_date","status"])).min(1).nullable().optional(),
+  page_size: z.int().min(10).max(100).nullable().optional(),
+  sort: z.enum(["created_at","updated_at","plan_name","price","renewal_date","status","-created_at","-updated_at","-plan_name","-price","-renewal_date","-status"]).nullable().optional(),
+});
+export type SubscriptionsViewPrefs = z.infer<typeof SubscriptionsViewPrefs>;
+
+export const ViewsPrefs = /* @__PURE__ */ z.strictObject({
+  accounts: AccountsViewPrefs.nullable().optional(),
+  admin_accounts: AdminAccountsViewPrefs.nullable().optional(),
+  admin_clients: AdminClientsViewPrefs.nullable().optional(),
+  admin_leads: AdminLeadsViewPrefs.nullable().optional(),
+  admin_projects: AdminProjectsViewPrefs.nullable().optional(),
+  clients: ClientsViewPrefs.nullable().optional(),
+  contacts: ContactsViewPrefs.nullable().optional(),
+  interactions: InteractionsViewPrefs.nullable().optional(),
+  leads: LeadsViewPrefs.nullable().optional(),
+  notes: NotesViewPrefs.nullable().optional(),
+  projects: ProjectsViewPrefs.nullable().optional(),
+  subscriptions: SubscriptionsViewPrefs.nullable().optional(),
+});
+export type ViewsPrefs = z.infer<typeof ViewsPrefs>;
+
+export const Preferences = /* @__PURE__ */ z.strictObject({
+  page_size: z.int().min(10).max(100).optional(),
+  views: ViewsPrefs.optional(),
+});
+export type Preferences = z.infer<typeof Preferences>;
 
 export const ProjectCreate = /* @__PURE__ */ z.strictObject({
   assigned_to: z.guid().nullable().optional(),
@@ -682,6 +964,65 @@ export const PushResponse = /* @__PURE__ */ z.looseObject({
 });
 export type PushResponse = z.infer<typeof PushResponse>;
 
+export const ReassignRequest = /* @__PURE__ */ z.strictObject({
+  to_user_id: z.guid(),
+});
+export type ReassignRequest = z.infer<typeof ReassignRequest>;
+
+export const ReassignResult = /* @__PURE__ */ z.looseObject({
+  entity: z.string(),
+  error: ErrorBody.nullable().optional(),
+  id: z.guid(),
+  status: z.enum(["ok","failed"]),
+});
+export type ReassignResult = z.infer<typeof ReassignResult>;
+
+export const ReassignResponse = /* @__PURE__ */ z.looseObject({
+  results: z.array(ReassignResult),
+  to_user_id: z.guid(),
+});
+export type ReassignResponse = z.infer<typeof ReassignResponse>;
+
+export const ReportChart = /* @__PURE__ */ z.looseObject({
+  type: z.enum(["bar","line","pie","table"]),
+  x: z.string().nullable(),
+  y: z.array(z.string()),
+});
+export type ReportChart = z.infer<typeof ReportChart>;
+
+export const ReportColumn = /* @__PURE__ */ z.looseObject({
+  key: z.string(),
+  label: z.string(),
+  type: z.enum(["string","integer","money","decimal","percent","date","datetime","uuid","boolean"]),
+});
+export type ReportColumn = z.infer<typeof ReportColumn>;
+
+export const ReportParams = /* @__PURE__ */ z.looseObject({
+  end_date: z.iso.date(),
+  generated_at: z.iso.datetime({ offset: true }),
+  start_date: z.iso.date().nullable(),
+  user_id: z.guid().nullable(),
+});
+export type ReportParams = z.infer<typeof ReportParams>;
+
+export const ReportQuery = /* @__PURE__ */ z.strictObject({
+  end_date: z.iso.date().regex(new RegExp("^\\d{4}-\\d{2}-\\d{2}$"), "Not in the expected format").nullable().optional(),
+  format: z.enum(["json","csv","xlsx"]).optional(),
+  start_date: z.iso.date().regex(new RegExp("^\\d{4}-\\d{2}-\\d{2}$"), "Not in the expected format").nullable().optional(),
+  user_id: z.guid().nullable().optional(),
+});
+export type ReportQuery = z.infer<typeof ReportQuery>;
+
+export const ReportResponse = /* @__PURE__ */ z.looseObject({
+  chart: ReportChart,
+  columns: z.array(ReportColumn),
+  params: ReportParams,
+  report: z.enum(["pipeline","lead-source","conversion-rate","revenue-by-client","user-activity","follow-ups","client-retention","project-performance","upcoming-tasks","revenue-forecast","subscriptions/income","subscriptions/upcoming-renewals","converted-leads","sync-health"]),
+  rows: z.array(z.record(z.string(), z.unknown())),
+  summary: z.record(z.string(), z.unknown()),
+});
+export type ReportResponse = z.infer<typeof ReportResponse>;
+
 export const ResetPasswordRequest = /* @__PURE__ */ z.strictObject({
   password: z.string().trim().refine(...minChars(8)).refine(...maxChars(64)),
   token: z.string().trim().refine(...minChars(10)).refine(...maxChars(1000)),
@@ -693,6 +1034,16 @@ export const ResolveRequest = /* @__PURE__ */ z.strictObject({
   fields: z.record(z.string(), z.unknown()).optional(),
 });
 export type ResolveRequest = z.infer<typeof ResolveRequest>;
+
+export const StatusLabels = /* @__PURE__ */ z.strictObject({
+  account_status: z.record(z.string(), z.unknown()).optional(),
+  client_status: z.record(z.string(), z.unknown()).optional(),
+  followup_status: z.record(z.string(), z.unknown()).optional(),
+  lead_status: z.record(z.string(), z.unknown()).optional(),
+  project_status: z.record(z.string(), z.unknown()).optional(),
+  subscription_status: z.record(z.string(), z.unknown()).optional(),
+});
+export type StatusLabels = z.infer<typeof StatusLabels>;
 
 export const SubscriptionCreate = /* @__PURE__ */ z.strictObject({
   billing_cycle: z.enum(["monthly","yearly"]).optional(),
@@ -740,6 +1091,73 @@ export const SubscriptionUpdate = /* @__PURE__ */ z.strictObject({
   status: z.enum(["active","paused","cancelled"]).nullable().optional(),
 });
 export type SubscriptionUpdate = z.infer<typeof SubscriptionUpdate>;
+
+export const TenantConfig = /* @__PURE__ */ z.strictObject({
+  branding: Branding.optional(),
+  business_types: z.array(z.string().trim().refine(...minChars(1)).refine(...maxChars(120))).max(100).optional(),
+  currency: z.enum(["AED","AFN","ALL","AMD","ANG","AOA","ARS","AUD","AWG","AZN","BAM","BBD","BDT","BGN","BHD","BIF","BMD","BND","BOB","BRL","BSD","BTN","BWP","BYN","BZD","CAD","CDF","CHF","CLP","CNY","COP","CRC","CUC","CUP","CVE","CZK","DJF","DKK","DOP","DZD","EGP","ERN","ETB","EUR","FJD","FKP","GBP","GEL","GHS","GIP","GMD","GNF","GTQ","GYD","HKD","HNL","HTG","HUF","IDR","ILS","INR","IQD","IRR","ISK","JMD","JOD","JPY","KES","KGS","KHR","KMF","KPW","KRW","KWD","KYD","KZT","LAK","LBP","LKR","LRD","LSL","LYD","MAD","MDL","MGA","MKD","MMK","MNT","MOP","MRU","MUR","MVR","MWK","MXN","MYR","MZN","NAD","NGN","NIO","NOK","NPR","NZD","OMR","PAB","PEN","PGK","PHP","PKR","PLN","PYG","QAR","RON","RSD","RUB","RWF","SAR","SBD","SCR","SDG","SEK","SGD","SHP","SLE","SLL","SOS","SRD","SSP","STN","SVC","SYP","SZL","THB","TJS","TMT","TND","TOP","TRY","TTD","TWD","TZS","UAH","UGX","USD","UYU","UZS","VED","VES","VND","VUV","WST","XAF","XCD","XCG","XOF","XPF","YER","ZAR","ZMW","ZWG","ZWL"]).optional(),
+  date_format: z.enum(["YYYY-MM-DD","MM/DD/YYYY","DD/MM/YYYY","DD.MM.YYYY","D MMM YYYY"]).optional(),
+  features: z.record(z.string(), z.unknown()).optional(),
+  labels: StatusLabels.optional(),
+  lead_sources: z.array(z.string().trim().refine(...minChars(1)).refine(...maxChars(120))).max(100).optional(),
+});
+export type TenantConfig = z.infer<typeof TenantConfig>;
+
+export const UserAdminRead = /* @__PURE__ */ z.looseObject({
+  created_at: z.iso.datetime({ offset: true }),
+  devices: z.int(),
+  email: z.string(),
+  id: z.guid(),
+  is_active: z.boolean(),
+  last_sync_at: z.iso.datetime({ offset: true }).nullable(),
+  name: z.string(),
+  roles: z.array(z.string()),
+});
+export type UserAdminRead = z.infer<typeof UserAdminRead>;
+
+export const UserAdminList = /* @__PURE__ */ z.looseObject({
+  items: z.array(UserAdminRead),
+  limit: z.int(),
+  next_cursor: z.string().nullable(),
+  total: z.int().nullable(),
+});
+export type UserAdminList = z.infer<typeof UserAdminList>;
+
+export const UserCreate = /* @__PURE__ */ z.strictObject({
+  email: z.string().trim().pipe(z.email()),
+  name: z.string().trim().refine(...maxChars(200)).optional(),
+  password: z.string().trim().nullable().optional(),
+  roles: z.array(z.enum(["admin","user","file_uploads"])).min(1).optional(),
+});
+export type UserCreate = z.infer<typeof UserCreate>;
+
+export const UserCreated = /* @__PURE__ */ z.looseObject({
+  created_at: z.iso.datetime({ offset: true }),
+  devices: z.int(),
+  email: z.string(),
+  id: z.guid(),
+  invited: z.boolean(),
+  is_active: z.boolean(),
+  last_sync_at: z.iso.datetime({ offset: true }).nullable(),
+  name: z.string(),
+  roles: z.array(z.string()),
+});
+export type UserCreated = z.infer<typeof UserCreated>;
+
+export const UserUpdate = /* @__PURE__ */ z.strictObject({
+  name: z.string().trim().refine(...minChars(1)).refine(...maxChars(200)).nullable().optional(),
+  roles: z.array(z.enum(["admin","user","file_uploads"])).min(1).nullable().optional(),
+});
+export type UserUpdate = z.infer<typeof UserUpdate>;
+
+export const UsersQuery = /* @__PURE__ */ z.strictObject({
+  active: z.boolean().nullable().optional(),
+  count: z.boolean().optional(),
+  cursor: z.string().trim().nullable().optional(),
+  limit: z.int().min(1).max(100).optional(),
+  q: z.string().trim().refine(...maxChars(200)).nullable().optional(),
+});
+export type UsersQuery = z.infer<typeof UsersQuery>;
 
 /** The record entities and their Create / Update / Read schemas. */
 export const recordSchemas = {
