@@ -91,9 +91,15 @@ async def convert(
     interactions move to it, and the lead becomes ``converted`` pointing at it."""
     leads, clients = ENTITIES["lead"], ENTITIES["client"]
     lead = await writer.load(leads, lead_id)
-    if lead.deleted_at is not None:
+    dots = dots_of(lead)
+    # Refusals are for a writer who saw the lead trashed or converted (REST always has). A
+    # device that converted offline while someone else trashed or converted it made a
+    # concurrent change: decide_convert holds it in a CONVERT conflict (or converges on a
+    # replay), so the device's conversion is never silently dropped (SYNC.md).
+    seen = origin.context.has_seen
+    if lead.deleted_at is not None and seen(dots.get("deleted_at")):
         raise ApiError(ErrorCode.CONFLICT, "Restore the lead from Trash before converting it")
-    if lead.lead_status == "converted":  # type: ignore[attr-defined]
+    if lead.lead_status == "converted" and seen(dots.get("lead_status")):  # type: ignore[attr-defined]
         raise ApiError(
             ErrorCode.ALREADY_CONVERTED,
             "This lead is already converted",
@@ -103,12 +109,12 @@ async def convert(
     stamp = datetime.now(UTC)
     decision = decide_convert(
         values_of(leads, lead),
-        dots_of(lead),
+        dots,
         origin.context,
         client_id=str(client_id),
         converted_on=stamp,
     )
-    if decision.held:
+    if decision.held or not decision.apply:  # held, or a replay that has converged
         return await writer.apply(leads, lead, decision, "convert", origin)
     data = {f: getattr(lead, f) for f in CONVERTED_FIELDS}
     data.update(status="active", source_lead_id=lead.id, converted_on=stamp)

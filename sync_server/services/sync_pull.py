@@ -13,7 +13,10 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sync_server.db.models import ChangeAudience
+import structlog
+from sqlalchemy.exc import DBAPIError
+
+from sync_server.db.models import ChangeAudience, SyncClient
 from sync_server.db.repositories import Repositories
 from sync_server.entities import ENTITIES
 from sync_server.schemas.conflicts import ConflictRead
@@ -21,8 +24,9 @@ from sync_server.schemas.sync import Change, PullRequest, PullResponse
 from sync_server.services.auth import user_payload
 from sync_server.services.records import serialize
 from sync_server.services.sync_cursor import Cursor, CursorCodec
-from sync_server.services.sync_push import check_schema_version, device
+from sync_server.services.sync_push import check_owner, check_schema_version
 
+log = structlog.get_logger("sync_server.sync")
 PROTOCOL_VERSION = 1
 SPECIAL = ("config", "user", "conflict")
 SNAPSHOT_STAGES: tuple[str, ...] = (*SPECIAL, *ENTITIES)
@@ -81,8 +85,10 @@ class Puller:
         # Read the device's counter first: every mutation it counts committed before the change
         # log is read below (and pulls run in one snapshot on PostgreSQL), so the changes
         # returned contain the effects of last_mutation_id and nothing of the next one.
-        client = await device(self.repos, req.client_id, user_agent, lock=False)
-        last_mutation_id = client.last_mutation_id
+        client = await self.repos.sync.client(req.client_id, lock=False)
+        if client is not None:
+            check_owner(self.repos, client)
+        last_mutation_id = client.last_mutation_id if client else 0
         server_seq = await self.repos.clock.current()
         cursor, reset = await self._start(req, server_seq)
         changes: list[Change] = []
@@ -95,7 +101,7 @@ class Puller:
                 cursor, has_more = await self._changes(cursor, server_seq, budget, changes)
             else:
                 has_more = cursor.seq < server_seq
-        await self.repos.sync.touch(client, pulled_seq=None if has_more else cursor.seq)
+        await self._note(client, req.client_id, user_agent, None if has_more else cursor.seq)
         return PullResponse(
             changes=changes,
             cursor=self.codec.encode(cursor),
@@ -104,6 +110,28 @@ class Puller:
             last_mutation_id=last_mutation_id,
             server_seq=server_seq,
         )
+
+    async def _note(
+        self,
+        client: SyncClient | None,
+        client_id: uuid.UUID,
+        user_agent: str | None,
+        pulled_seq: int | None,
+    ) -> None:
+        """Device bookkeeping: registration on first use, last seen, last pulled seq.
+
+        It is written in a savepoint of its own because on PostgreSQL a pull reads one
+        REPEATABLE READ snapshot, and writing the device row then fails (serialization failure,
+        or a duplicate key on first use) whenever a push of the same device committed after the
+        snapshot began. The answer, consistent with its snapshot, is still right and that push
+        has just recorded the device, so the note is dropped instead of failing the pull.
+        """
+        try:
+            async with self.repos.savepoint():
+                client = client or await self.repos.sync.register(client_id, user_agent)
+                await self.repos.sync.touch(client, pulled_seq=pulled_seq)
+        except DBAPIError:
+            log.info("pull_bookkeeping_skipped", client_id=str(client_id))
 
     async def _start(self, req: PullRequest, server_seq: int) -> tuple[Cursor, bool]:
         tenant = await self.repos.tenants.get()

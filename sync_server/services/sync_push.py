@@ -181,7 +181,12 @@ async def _on_purged(
     in an ``update_purged`` conflict, never dropped."""
     if m.op == "delete":
         return WriteResult(None, Outcome.APPLIED, None)
-    fields: dict[str, Any] = dict(m.fields) if m.op != "restore" else {"deleted_at": None}
+    # Held as the fields the op would have set (conflict/lifecycle.py), so an admin can apply them.
+    fields: dict[str, Any] = dict(m.fields)
+    if m.op == "restore":
+        fields = {"deleted_at": None}
+    elif m.op == "convert":
+        fields = {"lead_status": "converted", "converted_client_id": m.fields.get("client_id")}
     decision = decide_update_of_missing(spec.name, fields)
     seq = await writer.repos.clock.current()
     conflict_id = await record_conflicts(writer.repos, spec, m.id, decision, origin, seq)

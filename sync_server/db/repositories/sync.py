@@ -45,6 +45,8 @@ class SyncRepository(ScopedRepository):
         client.last_seen_at = datetime.now(UTC)
         if pulled_seq is not None:
             client.last_pull_seq = pulled_seq
+        # Flushed here, so a caller's savepoint really contains the UPDATE (see Puller._note).
+        await self._flush()
 
     async def horizon(self) -> int:
         stmt = self._select(TenantClock, TenantClock.horizon_seq)
