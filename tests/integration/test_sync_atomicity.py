@@ -13,7 +13,11 @@ import asyncio
 import uuid
 from typing import Any
 
+from aiohttp.test_utils import TestClient
+
 from sync_server.client import HttpTransport, SyncClient
+from sync_server.db.models import SyncClient as DeviceRow
+from tests.support.records import db_rows
 from tests.support.tenants import Actor, TenantHandle
 
 PUSH, PULL = "/api/v1/sync/push", "/api/v1/sync/pull"
@@ -119,3 +123,15 @@ async def test_a_new_device_may_push_and_pull_at_once(tenant: TenantHandle) -> N
         assert sorted(x["results"][0]["status"] for x in pushed) == ["applied", "duplicate"]
     r = await tenant.users[1].post(PULL, json={"client_id": device, "schema_version": 1})
     assert r.status == 403
+
+
+async def test_a_pull_records_the_device_it_served(
+    client: TestClient[Any, Any], tenant: TenantHandle
+) -> None:
+    """The bookkeeping a pull writes beside its snapshot (registration, last pulled seq)."""
+    u = tenant.users[0]
+    device = str(uuid.uuid4())
+    page = await _pull(u, device, None, 1000)
+    [row] = await db_rows(client, tenant.tenant_id, DeviceRow, DeviceRow.id == uuid.UUID(device))
+    assert row.user_id == u.user_id and row.last_pull_seq == page["server_seq"]
+    assert row.last_mutation_id == 0
