@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import tailwindcss from "@tailwindcss/vite";
 import react from "@vitejs/plugin-react";
 import { defineConfig, loadEnv } from "vite";
@@ -8,7 +9,10 @@ import { serviceWorker } from "./sw/sw-plugin.ts";
 export default defineConfig(({ mode }) => {
   const env = loadEnv(mode, process.cwd(), "");
   const devApi = env.PATHSIX_DEV_API ?? "http://127.0.0.1:8080";
+  // Shown on the Sync screen; PATHSIX_APP_VERSION overrides it (the e2e builds a second version).
+  const version = env.PATHSIX_APP_VERSION ?? JSON.parse(readFileSync("package.json", "utf8")).version;
   return {
+    define: { __APP_VERSION__: JSON.stringify(version) },
     plugins: [react(), tailwindcss(), serviceWorker()],
     // One chunk is the whole offline shell (see `npm run size`); the warning threshold says so.
     build: { outDir: "dist", sourcemap: true, target: "es2022", chunkSizeWarningLimit: 700 },

@@ -53,7 +53,9 @@ async function waitForHealth(url, child, timeoutMs = 30_000) {
 }
 
 /**
- * @param {{ corsOrigins?: string[], log?: boolean }} options
+ * @param {{ corsOrigins?: string[], log?: boolean, staticDir?: string }} options
+ *   staticDir: the built app the server serves at / (PATHSIX_STATIC_DIR), so the app and the
+ *   API share one origin exactly as in production (`pathsix serve`).
  */
 export async function startServer(options = {}) {
   if (!existsSync(python)) {
@@ -71,6 +73,7 @@ export async function startServer(options = {}) {
     PATHSIX_LOGIN_LIMIT_PER_IP: "1000",
     PATHSIX_CORS_ORIGINS: JSON.stringify(options.corsOrigins ?? []),
     PATHSIX_LOG_LEVEL: "WARNING",
+    ...(options.staticDir ? { PATHSIX_STATIC_DIR: options.staticDir } : {}),
   };
   await cli(env, "db", "upgrade");
   const stamp = Date.now().toString(36);
@@ -118,6 +121,7 @@ export async function startServer(options = {}) {
   }
   return {
     url,
+    dir,
     tenantId: admin.tenant_id,
     admin: { id: admin.user_id, email: admin.email, password: PASSWORD },
     user: { id: user.user_id, email: user.email, password: PASSWORD },

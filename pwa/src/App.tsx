@@ -11,7 +11,7 @@ export function App() {
         <Routes>
           <Route path="/login" element={<LoginScreen />} />
           <Route element={<AppLayout />}>
-            <Route index element={<Navigate to="/leads" replace />} />
+            <Route index element={<Navigate to="/today" replace />} />
             {APP_ROUTES.map((r) => (
               <Route key={r.path} path={r.path} element={r.element} />
             ))}

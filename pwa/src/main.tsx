@@ -1,7 +1,13 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
+import { registerServiceWorker } from "./app/updates";
+import { cachedBranding } from "./hooks/useCRMConfig";
 import "./index.css";
+
+// The last tenant brand colour seen, before anything renders (the login page has no config yet).
+const { brand } = cachedBranding();
+if (brand) document.documentElement.style.setProperty("--brand", brand);
 
 const root = document.getElementById("root");
 if (!root) throw new Error("#root missing from index.html");
@@ -12,10 +18,4 @@ createRoot(root).render(
 );
 
 // The service worker caches the app shell so the app starts offline (built only: dev has none).
-if (import.meta.env.PROD && "serviceWorker" in navigator) {
-  window.addEventListener("load", () => {
-    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch((err: unknown) => {
-      console.warn("service worker registration failed", err);
-    });
-  });
-}
+if (import.meta.env.PROD) registerServiceWorker();

@@ -109,12 +109,13 @@ describe("SyncEngine", () => {
     vi.useRealTimers();
   });
 
-  const setup = () => {
+  const setup = (sessionValid?: () => boolean) => {
     const server = new CountingServer();
     const store = new LocalStore(new MemoryBackend(), { userId: USER });
     const engine = new SyncEngine({
       client: new SyncClient(store, server),
       getToken: () => "t",
+      ...(sessionValid ? { sessionValid } : {}),
       apiUrl: "http://127.0.0.1:1",
       webSocket: null,
       random: () => 1,
@@ -157,6 +158,34 @@ describe("SyncEngine", () => {
     engine.resumeAfterLogin();
     await vi.advanceTimersByTimeAsync(100);
     expect(server.received).toEqual([1]);
+    engine.stop();
+  });
+
+  it("knows an expired session without the network: asks to sign in, keeps working, resumes", async () => {
+    vi.useFakeTimers();
+    let expiresAt = Date.now() + 60_000;
+    const { server, store, engine } = setup(() => Date.now() < expiresAt);
+    engine.start();
+    await vi.advanceTimersByTimeAsync(50);
+    expect(engine.getStatus().phase).toBe("idle");
+    server.failWith = new NetworkError("offline"); // the session expires while offline
+    await vi.advanceTimersByTimeAsync(61_000);
+    await engine.mutate({ entity: "lead", id: id(4), op: "create", fields: { name: "Typed offline" } });
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(engine.getStatus().phase).toBe("auth-required");
+    expect(engine.getStatus().lastError).toMatch(/sign in again/i);
+    const sentBefore = server.sent.length;
+    server.failWith = null; // back online, still expired: nothing is sent
+    engine.request();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(server.sent.length).toBe(sentBefore);
+    await engine.mutate({ entity: "lead", id: id(5), op: "update", fields: { name: "Still local" } });
+    expect((await store.outbox()).map((e) => e.mid)).toEqual([1, 2]);
+    expiresAt = Date.now() + 30 * 86_400_000; // signed in again
+    engine.resumeAfterLogin();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(server.received).toEqual([1, 2]);
+    expect(engine.getStatus().phase).toBe("idle");
     engine.stop();
   });
 

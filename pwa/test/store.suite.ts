@@ -277,6 +277,23 @@ export function defineStoreSuite(name: string, factory: BackendFactory): void {
       expect(await store.get("lead", LEAD_A)).toBeUndefined();
     });
 
+    it("reads the most recently updated records from the index, newest first", async () => {
+      await store.meta();
+      await store.applyPull(
+        batch({
+          changes: [1, 3, 2].map((n) => ({
+            entity: "lead",
+            id: `0${n}000000-0000-4000-8000-000000000000`,
+            seq: n,
+            op: "put" as const,
+            record: serverLead(`0${n}000000-0000-4000-8000-000000000000`, { updated_at: `2026-01-0${n}T00:00:00Z` }),
+          })),
+        }),
+      );
+      const recent = await store.recent("lead", 2);
+      expect(recent.map((r) => r.updated_at)).toEqual(["2026-01-03T00:00:00Z", "2026-01-02T00:00:00Z"]);
+    });
+
     it("notifies subscribers of what changed", async () => {
       const seen: string[][] = [];
       store.subscribe((topics) => seen.push([...topics].sort()));

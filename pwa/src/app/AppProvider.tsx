@@ -28,18 +28,27 @@ interface AppContextValue {
 const AppContext = createContext<AppContextValue | null>(null);
 
 let currentToken: string | null = null;
+let currentExpiry = 0;
 const api = new ApiClient({ baseUrl: API_URL, getToken: () => currentToken });
 
 function openWorkspace(userId: string): Workspace {
   const store = openStore({ userId });
   const client = new SyncClient(store, new HttpSyncTransport(api));
-  const engine = new SyncEngine({ client, getToken: () => currentToken, apiUrl: API_URL });
+  const engine = new SyncEngine({
+    client,
+    getToken: () => currentToken,
+    // An expired session is known without the network: sync stops with "sign in again", the
+    // app keeps working on the device and the outbox waits for the next sign-in.
+    sessionValid: () => currentToken !== null && currentExpiry > Date.now(),
+    apiUrl: API_URL,
+  });
   return { store, engine };
 }
 
 export function AppProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<Session | null>(() => loadSession());
   currentToken = session?.token ?? null;
+  currentExpiry = session?.expiresAt ?? 0;
   const [workspace, setWorkspace] = useState<Workspace | null>(null);
   const userId = session?.user.id ?? null;
 
@@ -64,6 +73,7 @@ export function AppProvider({ children }: { children: ReactNode }) {
       const next = sessionFromLogin(response);
       saveSession(next);
       currentToken = next.token;
+      currentExpiry = next.expiresAt;
       setSession(next);
       if (next.user.id === userId) workspace?.engine.resumeAfterLogin();
     },
@@ -75,6 +85,7 @@ export function AppProvider({ children }: { children: ReactNode }) {
     await api.request("POST", "/api/v1/auth/logout", undefined, z.unknown()).catch(() => undefined);
     saveSession(null);
     currentToken = null;
+    currentExpiry = 0;
     setSession(null);
   }, []);
 

@@ -1,21 +1,41 @@
-// The screens of the authenticated app. New screens (clients, projects, calendar, admin…) add an
-// entry here; `nav` entries appear in the navigation.
+// The screens of the authenticated app. `nav` entries appear in the navigation (the header on a
+// desktop, the tab bar on a phone); `feature` hides one the tenant switched off.
 import type { ReactNode } from "react";
+import { RecordFormScreen } from "../records/RecordFormScreen";
+import { ClientDetail } from "../screens/clients/ClientDetail";
+import { ClientsList } from "../screens/clients/ClientsList";
 import { LeadDetail } from "../screens/leads/LeadDetail";
-import { LeadFormScreen } from "../screens/leads/LeadForm";
 import { LeadsList } from "../screens/leads/LeadsList";
+import { ProjectDetail } from "../screens/projects/ProjectDetail";
+import { ProjectsList } from "../screens/projects/ProjectsList";
 import { SyncScreen } from "../screens/SyncScreen";
+import { TodayScreen } from "../screens/today/TodayScreen";
+import { TrashScreen } from "../screens/trash/TrashScreen";
+import type { IconName } from "../ui/icons";
 
 export interface AppRoute {
   path: string;
   element: ReactNode;
-  nav?: string;
+  /** the navigation label: a fixed text, or the entity whose tenant noun (plural) it shows */
+  nav?: string | { entity: "lead" | "client" | "project" };
+  icon?: IconName;
+  feature?: string;
 }
 
 export const APP_ROUTES: AppRoute[] = [
-  { path: "leads", element: <LeadsList />, nav: "Leads" },
-  { path: "leads/new", element: <LeadFormScreen mode="create" /> },
+  { path: "today", element: <TodayScreen />, nav: "Today", icon: "today" },
+  { path: "leads", element: <LeadsList />, nav: { entity: "lead" }, icon: "leads" },
+  { path: "leads/new", element: <RecordFormScreen entity="lead" mode="create" /> },
   { path: "leads/:id", element: <LeadDetail /> },
-  { path: "leads/:id/edit", element: <LeadFormScreen mode="edit" /> },
-  { path: "sync", element: <SyncScreen />, nav: "Sync" },
+  { path: "leads/:id/edit", element: <RecordFormScreen entity="lead" mode="edit" /> },
+  { path: "clients", element: <ClientsList />, nav: { entity: "client" }, icon: "clients" },
+  { path: "clients/new", element: <RecordFormScreen entity="client" mode="create" /> },
+  { path: "clients/:id", element: <ClientDetail /> },
+  { path: "clients/:id/edit", element: <RecordFormScreen entity="client" mode="edit" /> },
+  { path: "projects", element: <ProjectsList />, nav: { entity: "project" }, icon: "projects", feature: "projects" },
+  { path: "projects/new", element: <RecordFormScreen entity="project" mode="create" />, feature: "projects" },
+  { path: "projects/:id", element: <ProjectDetail />, feature: "projects" },
+  { path: "projects/:id/edit", element: <RecordFormScreen entity="project" mode="edit" />, feature: "projects" },
+  { path: "trash", element: <TrashScreen />, nav: "Trash", icon: "trash" },
+  { path: "sync", element: <SyncScreen /> },
 ];

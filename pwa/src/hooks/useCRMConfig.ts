@@ -1,34 +1,27 @@
-// useCRMConfig(): the tenant's branding, labels and lists, from the synced config (offline too).
+// useCRMConfig(): the tenant's branding, labels, lists, currency, date format and feature
+// toggles, from the synced config (so it works offline too).
 import { useMemo } from "react";
 import { useWorkspace } from "../app/AppProvider";
-import {
-  type CLOSED_LISTS,
-  type ClosedList,
-  closedOptions,
-  humanize,
-  type Option,
-  parseTenantConfig,
-  type TenantConfig,
-} from "../config/tenantConfig";
+import { type CRMConfig, crmConfig } from "../config/crmConfig";
 import { useLive } from "./useLive";
+
+export type { CRMConfig } from "../config/crmConfig";
 
 const BRANDING_KEY = "pathsix.branding";
 
-export interface CRMConfig extends TenantConfig {
-  tenantName: string;
+interface CachedBranding {
   appName: string;
-  loaded: boolean;
-  options<L extends ClosedList>(list: L): Option<(typeof CLOSED_LISTS)[L][number]>[];
-  label(list: ClosedList, value: string | null | undefined): string;
-  feature(name: string, fallback?: boolean): boolean;
+  brand: string | null;
 }
 
 /** The last branding seen, for screens shown before sign-in (the login page). */
-export function cachedAppName(): string {
+export function cachedBranding(): CachedBranding {
   try {
-    return globalThis.localStorage?.getItem(BRANDING_KEY) ?? "PathSix CRM";
+    const raw = globalThis.localStorage?.getItem(BRANDING_KEY);
+    const parsed = raw?.startsWith("{") ? (JSON.parse(raw) as Partial<CachedBranding>) : {};
+    return { appName: parsed.appName ?? "PathSix CRM", brand: parsed.brand ?? null };
   } catch {
-    return "PathSix CRM";
+    return { appName: "PathSix CRM", brand: null };
   }
 }
 
@@ -36,24 +29,15 @@ export function useCRMConfig(): CRMConfig {
   const { store } = useWorkspace();
   const row = useLive(store, (s) => s.config(), [], ["config"]);
   return useMemo(() => {
-    const config = parseTenantConfig(row?.config);
-    const appName = config.branding.app_name ?? "PathSix CRM";
+    const config = crmConfig(row?.config, row?.name ?? "", row !== undefined);
     try {
-      if (row) globalThis.localStorage?.setItem(BRANDING_KEY, appName);
+      if (row) {
+        const cached: CachedBranding = { appName: config.appName, brand: config.brand };
+        globalThis.localStorage?.setItem(BRANDING_KEY, JSON.stringify(cached));
+      }
     } catch {
-      // storage full or disabled: the default name is fine
+      // storage full or disabled: the default branding is fine
     }
-    return {
-      ...config,
-      tenantName: row?.name ?? "",
-      appName,
-      loaded: row !== undefined,
-      options: (list) => closedOptions(config, list),
-      label: (list, value) => {
-        if (!value) return "";
-        return closedOptions(config, list).find((o) => o.value === value)?.label ?? humanize(value);
-      },
-      feature: (name, fallback = true) => config.features[name] ?? fallback,
-    };
+    return config;
   }, [row]);
 }

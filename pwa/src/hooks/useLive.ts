@@ -12,11 +12,15 @@ export function useLive<T>(
   const [value, setValue] = useState<T | undefined>(undefined);
   const queryRef = useRef(query);
   queryRef.current = query;
+  const started = useRef(false);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: deps are the caller's query inputs
   useEffect(() => {
     let alive = true;
     let generation = 0;
+    // New inputs (another record's id): never show the previous answer as if it were this one.
+    if (started.current) setValue(undefined);
+    started.current = true;
     const run = () => {
       const mine = ++generation;
       queryRef.current(store).then(

@@ -1,6 +1,7 @@
 // What the sync indicator shows: connectivity, pending edits, last sync, conflicts, refusals.
 import { useEffect, useState } from "react";
 import { useWorkspace } from "../app/AppProvider";
+import { idOfKey, keysOf } from "../store/convert";
 import type { SyncStatus } from "../sync/engine";
 import { useLive } from "./useLive";
 
@@ -36,7 +37,9 @@ export function useSyncStatus(): SyncSummary {
       const open = conflicts.filter((c) => c.status === "open").map((c) => c.record_id);
       return {
         pending: outbox.filter((e) => e.mid > meta.pushed_upto).length,
-        pendingIds: new Set(outbox.filter((e) => e.result?.status !== "rejected").map((e) => e.id)),
+        pendingIds: new Set(
+          outbox.filter((e) => e.result?.status !== "rejected").flatMap((e) => keysOf(e).map(idOfKey)),
+        ),
         reviewIds: new Set([...waiting, ...open]),
         lastSyncAt: meta.last_sync_at,
         conflicts: new Set([...waiting, ...open]).size,

@@ -1,50 +1,46 @@
-import { Link, Navigate, NavLink, Outlet, useNavigate } from "react-router";
+// The signed-in frame: header (brand, navigation on a desktop, sync indicator), notices, the
+// screen, and a tab bar at the bottom on a phone.
+import { useEffect } from "react";
+import { Link, Navigate, NavLink, Outlet } from "react-router";
 import { useApp } from "../app/AppProvider";
-import { APP_ROUTES } from "../app/routes";
-import { useCRMConfig } from "../hooks/useCRMConfig";
-import { useSyncStatus } from "../hooks/useSyncStatus";
+import { APP_ROUTES, type AppRoute } from "../app/routes";
+import { type CRMConfig, useCRMConfig } from "../hooks/useCRMConfig";
 import { Button } from "../ui/Button";
+import { Icon } from "../ui/icons";
+import { Banners } from "./Banners";
 import { SyncIndicator } from "./SyncIndicator";
 
-function Banners() {
-  const status = useSyncStatus();
-  const navigate = useNavigate();
-  if (status.phase === "auth-required") {
-    return (
-      <div role="status" className="flex flex-wrap items-center gap-3 bg-amber-50 px-4 py-2 text-sm text-amber-900">
-        Your session ended. Changes stay on this device until you sign in again.
-        <Button variant="secondary" onClick={() => navigate("/login?resume")}>
-          Sign in
-        </Button>
-      </div>
-    );
-  }
-  if (status.phase === "update-required") {
-    return (
-      <div role="status" className="flex flex-wrap items-center gap-3 bg-red-50 px-4 py-2 text-sm text-red-900">
-        This version of the app can no longer sync. Your changes are kept; reload to update.
-        <Button variant="secondary" onClick={() => location.reload()}>
-          Reload
-        </Button>
-      </div>
-    );
-  }
-  return null;
+const navLabel = (route: AppRoute, config: CRMConfig): string =>
+  typeof route.nav === "string" ? route.nav : route.nav ? config.noun(route.nav.entity, true) : "";
+
+export const visibleRoutes = (config: CRMConfig): AppRoute[] =>
+  APP_ROUTES.filter((r) => !r.feature || config.feature(r.feature));
+
+/** The tenant's brand colour on <html> (every brand-* shade derives from it). */
+function useBrandTheme(config: CRMConfig): void {
+  useEffect(() => {
+    const root = document.documentElement;
+    if (config.brand) root.style.setProperty("--brand", config.brand);
+    else root.style.removeProperty("--brand");
+    document.querySelector('meta[name="theme-color"]')?.setAttribute("content", config.brand ?? "#0f766e");
+  }, [config.brand]);
 }
 
 function Shell() {
   const { logout, session } = useApp();
   const config = useCRMConfig();
+  useBrandTheme(config);
+  const nav = visibleRoutes(config).filter((r) => r.nav);
   return (
-    <div className="flex min-h-full flex-col">
+    <div className="flex min-h-full flex-col pb-16 sm:pb-0">
       <header className="sticky top-0 z-10 border-b border-slate-200 bg-white/90 backdrop-blur">
         <div className="mx-auto flex max-w-6xl items-center gap-3 px-4 py-2">
-          <Link to="/leads" className="flex items-center gap-2 font-semibold">
+          <Link to="/today" className="flex items-center gap-2 font-semibold">
             <img src="/icons/icon.svg" alt="" className="h-7 w-7" />
-            <span className="hidden sm:inline">{config.appName}</span>
+            <span className="hidden md:inline">{config.appName}</span>
           </Link>
-          <nav className="flex gap-1">
-            {APP_ROUTES.filter((r) => r.nav).map((r) => (
+          <nav aria-label="Main" className="hidden gap-1 sm:flex">
+            {nav.map((r) => (
               <NavLink
                 key={r.path}
                 to={`/${r.path}`}
@@ -52,7 +48,7 @@ function Shell() {
                   `rounded-lg px-2.5 py-1.5 text-sm ${isActive ? "bg-brand-50 font-medium text-brand-800" : "text-slate-600 hover:bg-slate-100"}`
                 }
               >
-                {r.nav}
+                {navLabel(r, config)}
               </NavLink>
             ))}
           </nav>
@@ -73,6 +69,24 @@ function Shell() {
       <main className="mx-auto w-full max-w-6xl flex-1 px-4 py-4">
         <Outlet />
       </main>
+      <nav
+        aria-label="Main"
+        className="fixed inset-x-0 bottom-0 z-10 grid border-t border-slate-200 bg-white pb-[env(safe-area-inset-bottom)] sm:hidden"
+        style={{ gridTemplateColumns: `repeat(${nav.length}, minmax(0, 1fr))` }}
+      >
+        {nav.map((r) => (
+          <NavLink
+            key={r.path}
+            to={`/${r.path}`}
+            className={({ isActive }) =>
+              `flex flex-col items-center gap-0.5 py-2 text-[11px] ${isActive ? "font-semibold text-brand-800" : "text-slate-600"}`
+            }
+          >
+            {r.icon && <Icon name={r.icon} />}
+            {navLabel(r, config)}
+          </NavLink>
+        ))}
+      </nav>
     </div>
   );
 }

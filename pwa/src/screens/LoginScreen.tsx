@@ -1,11 +1,11 @@
 import { useState } from "react";
 import { useForm } from "react-hook-form";
-import { Navigate, useLocation, useNavigate } from "react-router";
+import { Link, Navigate, useLocation, useNavigate } from "react-router";
 import { HttpError, NetworkError } from "../api/http";
 import { useApp } from "../app/AppProvider";
 import { LoginRequest } from "../contracts/zod";
 import { zodResolver } from "../forms/zodForm";
-import { cachedAppName } from "../hooks/useCRMConfig";
+import { cachedBranding } from "../hooks/useCRMConfig";
 import { Button } from "../ui/Button";
 import { Field, Input } from "../ui/Field";
 
@@ -32,13 +32,14 @@ export function LoginScreen() {
   });
   const { errors, isSubmitting } = form.formState;
   const resuming = new URLSearchParams(location.search).has("resume");
-  if (session && !resuming) return <Navigate to="/leads" replace />;
+  const branding = cachedBranding();
+  if (session && !resuming) return <Navigate to="/today" replace />;
 
   const submit = form.handleSubmit(async (values) => {
     setFailure(null);
     try {
       await login(values.email, values.password);
-      navigate("/leads", { replace: true });
+      navigate(resuming ? "/sync" : "/today", { replace: true });
     } catch (err) {
       setFailure(loginMessage(err));
     }
@@ -49,11 +50,14 @@ export function LoginScreen() {
       <div className="w-full max-w-sm">
         <div className="mb-8 flex items-center gap-3">
           <img src="/icons/icon.svg" alt="" className="h-10 w-10" />
-          <h1 className="text-xl font-semibold">{cachedAppName()}</h1>
+          <h1 className="text-xl font-semibold">{branding.appName}</h1>
         </div>
         {resuming && (
           <p className="mb-4 rounded-lg bg-amber-50 p-3 text-sm text-amber-900 ring-1 ring-amber-200">
-            Your session ended. Sign in again — your unsynced changes are kept on this device.
+            Your session ended. Sign in again — your unsynced changes are kept on this device.{" "}
+            <Link to="/today" className="font-medium underline">
+              Keep working offline
+            </Link>
           </p>
         )}
         <form

@@ -29,19 +29,19 @@ export function SyncIndicator() {
       {summary.pending > 0 && (
         <span className="rounded-full bg-slate-200 px-1.5">
           {summary.pending}
-          <span className="hidden sm:inline"> pending</span>
+          <span className="sr-only sm:not-sr-only"> pending</span>
         </span>
       )}
       {summary.conflicts > 0 && (
         <span className="rounded-full bg-amber-100 px-1.5 text-amber-900">
           {summary.conflicts}
-          <span className="hidden sm:inline"> in review</span>
+          <span className="sr-only sm:not-sr-only"> in review</span>
         </span>
       )}
       {summary.rejected > 0 && (
         <span className="rounded-full bg-red-100 px-1.5 text-red-800">
           {summary.rejected}
-          <span className="hidden sm:inline"> refused</span>
+          <span className="sr-only sm:not-sr-only"> refused</span>
         </span>
       )}
       <span className="hidden sm:inline">· {relativeTime(summary.lastSyncAt)}</span>

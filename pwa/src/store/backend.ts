@@ -49,6 +49,8 @@ export interface TableTx<T> {
   all(): Promise<T[]>;
   /** rows whose indexed field equals value, in primary-key order */
   where(index: string, value: Key): Promise<T[]>;
+  /** the first `limit` rows in the order of an indexed field (highest first when `reverse`) */
+  top(index: string, limit: number, reverse: boolean): Promise<T[]>;
   count(): Promise<number>;
   clear(): Promise<void>;
 }

@@ -26,6 +26,10 @@ function tableTx<T>(table: Dexie.Table): TableTx<T> {
     delete: (key) => table.delete(key),
     all: () => table.toArray() as Promise<T[]>,
     where: (index, value) => table.where(index).equals(value).toArray() as Promise<T[]>,
+    top: (index, limit, reverse) => {
+      const ordered = table.orderBy(index);
+      return (reverse ? ordered.reverse() : ordered).limit(limit).toArray() as Promise<T[]>;
+    },
     count: () => table.count(),
     clear: () => table.clear(),
   };

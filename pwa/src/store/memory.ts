@@ -27,6 +27,15 @@ function tableTx<T>(name: TableName, rows: () => Rows, writable: () => Rows): Ta
       if (!indexes.includes(index)) throw new Error(`${name} has no index ${index}`);
       return sorted().filter((row) => (row as Record<string, unknown>)[index] === value);
     },
+    top: async (index, limit, reverse) => {
+      if (!indexes.includes(index)) throw new Error(`${name} has no index ${index}`);
+      // IndexedDB leaves rows without a value for the index out of the index, and orders by
+      // (value, primary key).
+      const keyed = sorted().filter((row) => (row as Record<string, unknown>)[index] != null);
+      const at = (row: T) => (row as Record<string, Key>)[index] as Key;
+      keyed.sort((a, b) => (at(a) < at(b) ? -1 : at(a) > at(b) ? 1 : 0));
+      return (reverse ? keyed.reverse() : keyed).slice(0, limit);
+    },
     count: async () => rows().size,
     clear: async () => {
       writable().clear();

@@ -1,11 +1,15 @@
 // The device's local store: the records the user may see (server state + pending edits), the
 // outbox, refused mutations, conflicts, config and sync metadata. Reads never touch the network.
-// Every operation that changes more than one table runs in one transaction of the backend.
+// Every operation that changes more than one table runs in one transaction of the backend, and a
+// write the device has no room for (QuotaExceededError) commits nothing: see errors.ts.
 
 import type { MutationResult } from "../contracts/zod";
-import { isRecordEntity, isSpecialEntity, type RecordEntity, recordKey, TABLE_OF } from "../sync/entities";
+import { type RecordEntity, recordKey, TABLE_OF } from "../sync/entities";
 import { type StorageBackend, TABLES, type TableName, type Tx } from "./backend";
-import { applyMutation, isPending, rebase } from "./rebase";
+import { keysOf } from "./convert";
+import { isQuotaError, StorageFullError, type StorageProblem } from "./errors";
+import { planMutation } from "./mutation";
+import { applyPullBatch, RECORD_TABLES } from "./pullApply";
 import type {
   ConfigRow,
   ConflictRow,
@@ -21,18 +25,8 @@ import type {
   UserRow,
 } from "./types";
 import { uuid } from "./uuid";
+import { rebaseKeys } from "./views";
 
-const RECORD_TABLES: TableName[] = [
-  "leads",
-  "clients",
-  "projects",
-  "accounts",
-  "subscriptions",
-  "contacts",
-  "interactions",
-  "notes",
-];
-const SYNCED_TABLES: TableName[] = [...RECORD_TABLES, "users", "config", "conflicts"];
 const WRITE_TABLES: TableName[] = [...RECORD_TABLES, "shadows", "outbox", "rejected", "meta"];
 
 export interface StoreOptions {
@@ -48,6 +42,8 @@ export class LocalStore {
   private listeners = new Set<Listener>();
   private readonly now: () => Date;
   private readonly unsubscribeExternal: () => void;
+  /** set while writes fail for lack of space; cleared by the next write that succeeds */
+  storageProblem: StorageProblem | null = null;
 
   constructor(
     readonly backend: StorageBackend,
@@ -97,6 +93,13 @@ export class LocalStore {
     return this.read([table], (tx) => tx.table<RecordRow>(table).all());
   }
 
+  /** The most recently updated records, read from the index: the first screen of a long list
+   * without reading all of it. */
+  recent(entity: RecordEntity, limit: number): Promise<RecordRow[]> {
+    const table = TABLE_OF[entity];
+    return this.read([table], (tx) => tx.table<RecordRow>(table).top("updated_at", limit, true));
+  }
+
   listWhere(entity: RecordEntity, index: string, value: string): Promise<RecordRow[]> {
     const table = TABLE_OF[entity];
     return this.read([table], (tx) => tx.table<RecordRow>(table).where(index, value));
@@ -130,7 +133,7 @@ export class LocalStore {
   async meta(): Promise<SyncMeta> {
     const existing = await this.read(["meta"], (tx) => tx.table<SyncMeta>("meta").get("sync"));
     if (existing) return existing;
-    return this.backend.transaction("rw", ["meta"], async (tx) => {
+    return this.write(["meta"], async (tx) => {
       const again = await tx.table<SyncMeta>("meta").get("sync");
       if (again) return again;
       const fresh: SyncMeta = {
@@ -149,44 +152,50 @@ export class LocalStore {
     });
   }
 
-  // ---- local writes -----------------------------------------------------------------------
+  // ---- writes -----------------------------------------------------------------------------
 
-  /** Apply a local edit: the view changes and the outbox grows, atomically. */
+  /** Every read-write transaction: a quota failure is remembered (the app shows a banner) and
+   * surfaces as StorageFullError; the transaction itself committed nothing. */
+  private async write<R>(tables: readonly TableName[], fn: (tx: Tx) => Promise<R>): Promise<R> {
+    let result: R;
+    try {
+      result = await this.backend.transaction("rw", tables, fn);
+    } catch (err) {
+      if (!isQuotaError(err)) throw err;
+      const failure = new StorageFullError(err);
+      this.storageProblem = { at: this.now().toISOString(), message: failure.message };
+      this.emit(["storage"], false);
+      throw failure;
+    }
+    if (this.storageProblem) {
+      this.storageProblem = null;
+      this.emit(["storage"], false);
+    }
+    return result;
+  }
+
+  /** Apply a local edit: the view changes and the outbox grows, atomically. A conversion also
+   * creates the client and moves the lead's contacts and interactions locally (convert.ts). */
   async mutate(mutation: LocalMutation): Promise<OutboxEntry> {
     await this.meta();
-    const table = TABLE_OF[mutation.entity];
-    const entry = await this.backend.transaction("rw", [table, "shadows", "outbox", "meta"], async (tx) => {
+    const local =
+      mutation.op === "convert" && typeof mutation.fields?.client_id !== "string"
+        ? { ...mutation, fields: { ...mutation.fields, client_id: uuid() } }
+        : mutation;
+    const tables: TableName[] =
+      local.op === "convert"
+        ? [...RECORD_TABLES, "shadows", "outbox", "meta"]
+        : [TABLE_OF[local.entity], "shadows", "outbox", "meta"];
+    const entry = await this.write(tables, async (tx) => {
       const meta = (await tx.table<SyncMeta>("meta").get("sync")) as SyncMeta;
-      const rk = recordKey(mutation.entity, mutation.id);
-      const view = (await tx.table<RecordRow>(table).get(mutation.id)) ?? null;
-      const shadows = tx.table<Shadow>("shadows");
-      // The first pending edit of a record keeps its server state aside, to rebase on later.
-      if (!(await shadows.get(rk))) {
-        await shadows.put({ rk, entity: mutation.entity, id: mutation.id, record: view });
-      }
-      const next: OutboxEntry = {
-        mid: meta.next_mid,
-        entity: mutation.entity,
-        id: mutation.id,
-        op: mutation.op,
-        fields: mutation.fields ?? {},
-        base_seq: meta.base_seq,
-        client_time: this.now().toISOString(),
-        rk,
-      };
-      await tx.table<OutboxEntry>("outbox").put(next);
-      await writeView(tx, mutation.entity, mutation.id, applyMutation(view, next, this.ctx()));
-      await tx.table<SyncMeta>("meta").put({ ...meta, next_mid: meta.next_mid + 1 });
-      return next;
+      return planMutation(tx, local, meta, this.now().toISOString(), this.ctx());
     });
     this.emit(["records", "outbox"]);
     return entry;
   }
 
   dismissRejected(key: string): Promise<void> {
-    return this.backend
-      .transaction("rw", ["rejected"], (tx) => tx.table("rejected").delete(key))
-      .then(() => this.emit(["outbox"]));
+    return this.write(["rejected"], (tx) => tx.table("rejected").delete(key)).then(() => this.emit(["outbox"]));
   }
 
   private ctx() {
@@ -204,7 +213,7 @@ export class LocalStore {
   /** Record a push answer. Entries stay in the outbox until a pull shows their effects; a
    * refused one stops shaping the view at once and is listed among the rejected. */
   async recordPushResults(results: MutationResult[], lastMutationId: number): Promise<void> {
-    await this.backend.transaction("rw", WRITE_TABLES, async (tx) => {
+    await this.write(WRITE_TABLES, async (tx) => {
       const outbox = tx.table<OutboxEntry>("outbox");
       const touched = new Set<string>();
       for (const result of results) {
@@ -214,10 +223,10 @@ export class LocalStore {
         await outbox.put({ ...entry, result: { status, seq, conflict_id, error } });
         if (status === "rejected") {
           await this.keepRejected(tx, entry, error ?? null);
-          touched.add(entry.rk);
+          for (const rk of keysOf(entry)) touched.add(rk);
         }
       }
-      for (const rk of touched) await this.rebaseRecord(tx, rk);
+      await rebaseKeys(tx, touched, this.ctx());
       await this.updateMeta(tx, (m) => ({ ...m, pushed_upto: Math.max(m.pushed_upto, lastMutationId) }));
     });
     this.emit(["records", "outbox", "meta"]);
@@ -233,7 +242,7 @@ export class LocalStore {
    * there. Entries the server lost while this device had already dropped them (a server
    * restored from a backup) leave a hole; the pending ones are renumbered to close it. */
   async rewindTo(lastMutationId: number): Promise<void> {
-    await this.backend.transaction("rw", ["outbox", "meta"], async (tx) => {
+    await this.write(["outbox", "meta"], async (tx) => {
       const outbox = tx.table<OutboxEntry>("outbox");
       const pending = (await outbox.all()).filter((e) => e.mid > lastMutationId);
       const first = pending[0];
@@ -257,78 +266,10 @@ export class LocalStore {
   /** Apply a complete pull atomically. Refused as stale when another pull (another tab, a
    * reordered response) moved the cursor since this one started. */
   async applyPull(batch: PullBatch): Promise<PullApplied> {
-    const result = await this.backend.transaction("rw", [...TABLES], async (tx): Promise<PullApplied> => {
-      const meta = (await tx.table<SyncMeta>("meta").get("sync")) as SyncMeta | undefined;
-      if (!meta || meta.cursor !== batch.fromCursor) return { applied: false, reason: "stale" };
-      const outbox = tx.table<OutboxEntry>("outbox");
-      const entries = await outbox.all();
-      const pendingKeys = new Set(entries.map((e) => e.rk));
-      const replace = batch.reset || batch.fromCursor === null;
-      if (replace) await this.dropSyncedState(tx, pendingKeys);
-      const rebaseKeys = new Set<string>(replace ? pendingKeys : []);
-      for (const change of batch.changes) {
-        const rk = await this.applyChange(tx, change, pendingKeys);
-        if (rk) rebaseKeys.add(rk);
-      }
-      // The state pulled contains every mutation up to last_mutation_id: those leave the outbox.
-      for (const entry of entries) {
-        if (entry.mid > batch.last_mutation_id) continue;
-        await outbox.delete(entry.mid);
-        rebaseKeys.add(entry.rk);
-      }
-      for (const rk of rebaseKeys) await this.rebaseRecord(tx, rk);
-      await this.updateMeta(tx, (m) => ({
-        ...m,
-        cursor: batch.cursor,
-        base_seq: Math.max(batch.server_seq, replace ? 0 : m.base_seq),
-        confirmed_upto: batch.last_mutation_id,
-        pushed_upto: Math.max(m.pushed_upto, batch.last_mutation_id),
-        last_sync_at: this.now().toISOString(),
-      }));
-      return { applied: true, changes: batch.changes.length };
-    });
-    if (result.applied) this.emit(["records", "outbox", "meta", "conflicts", "config", "users"]);
-    return result;
-  }
-
-  /** A reset or first snapshot replaces the synced records; the outbox is never touched. */
-  private async dropSyncedState(tx: Tx, pendingKeys: Set<string>): Promise<void> {
-    for (const name of SYNCED_TABLES) await tx.table(name).clear();
-    const shadows = tx.table<Shadow>("shadows");
-    for (const shadow of await shadows.all()) {
-      // Until the snapshot says otherwise, the server is assumed not to hold the record.
-      if (pendingKeys.has(shadow.rk)) await shadows.put({ ...shadow, record: null });
-      else await shadows.delete(shadow.rk);
-    }
-  }
-
-  /** One pulled change; answers the record key when the record has pending edits to rebase. */
-  private async applyChange(tx: Tx, change: PullBatch["changes"][number], pending: Set<string>) {
-    const record = change.op === "put" ? ((change.record ?? null) as RecordRow | null) : null;
-    if (isSpecialEntity(change.entity)) {
-      const table = tx.table(TABLE_OF[change.entity]);
-      if (record) await table.put(record);
-      else await table.delete(change.id);
-      return null;
-    }
-    if (!isRecordEntity(change.entity)) return null; // an entity this app version does not know
-    const rk = recordKey(change.entity, change.id);
-    if (pending.has(rk)) {
-      await tx.table<Shadow>("shadows").put({ rk, entity: change.entity, id: change.id, record });
-      return rk;
-    }
-    await writeView(tx, change.entity, change.id, record);
-    return null;
-  }
-
-  /** view = server state + remaining pending entries; without any, the shadow is retired. */
-  private async rebaseRecord(tx: Tx, rk: string): Promise<void> {
-    const shadows = tx.table<Shadow>("shadows");
-    const shadow = await shadows.get(rk);
-    if (!shadow) return;
-    const entries = (await tx.table<OutboxEntry>("outbox").where("rk", rk)).filter(isPending);
-    await writeView(tx, shadow.entity, shadow.id, rebase(shadow.record, entries, this.ctx()));
-    if (entries.length === 0) await shadows.delete(rk);
+    const applied = await this.write([...TABLES], (tx) => applyPullBatch(tx, batch, this.ctx(), this.now()));
+    if (!applied) return { applied: false, reason: "stale" };
+    this.emit(["records", "outbox", "meta", "conflicts", "config", "users"]);
+    return { applied: true, changes: batch.changes.length };
   }
 
   private async updateMeta(tx: Tx, change: (meta: SyncMeta) => SyncMeta): Promise<void> {
@@ -336,10 +277,4 @@ export class LocalStore {
     const meta = await table.get("sync");
     if (meta) await table.put(change(meta));
   }
-}
-
-async function writeView(tx: Tx, entity: RecordEntity, id: string, row: RecordRow | null): Promise<void> {
-  const table = tx.table<RecordRow>(TABLE_OF[entity]);
-  if (row) await table.put(row);
-  else await table.delete(id);
 }

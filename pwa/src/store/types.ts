@@ -15,6 +15,12 @@ export interface OutboxEntry {
   client_time: string;
   /** recordKey(entity, id), indexed */
   rk: string;
+  /** Local only (never sent): other records this entry shapes on the device — a conversion's
+   * new client and the contacts and interactions it moves. */
+  also?: string[];
+  /** Local only: the lead as it was converted, so the new client can be derived again on any
+   * rebase until the server's version arrives. */
+  snapshot?: RecordRow;
   /** What the server answered, once it did. The entry stays until a pull confirms it. */
   result?: Pick<MutationResult, "status" | "seq" | "conflict_id" | "error">;
 }
@@ -95,6 +101,6 @@ export interface PullBatch {
 
 export type PullApplied = { applied: true; changes: number } | { applied: false; reason: "stale" };
 
-export type StoreTopic = "records" | "outbox" | "meta" | "conflicts" | "config" | "users";
+export type StoreTopic = "records" | "outbox" | "meta" | "conflicts" | "config" | "users" | "storage";
 
 export type { SyncedEntity };

@@ -24,6 +24,9 @@ export interface SyncStatus {
 export interface SyncEngineOptions {
   client: SyncClient;
   getToken: () => string | null;
+  /** false once the session has expired on this device's clock: sync stops with "sign in
+   * again" without calling the server; local work and the outbox carry on untouched */
+  sessionValid?: () => boolean;
   apiUrl: string;
   lock?: SyncLock;
   backoff?: BackoffPolicy;
@@ -142,6 +145,11 @@ export class SyncEngine {
 
   private async run(): Promise<void> {
     if (this.stopped || this.running || this.blocked()) return;
+    if (this.options.sessionValid && !this.options.sessionValid()) {
+      this.pokes?.close();
+      this.set({ phase: "auth-required", lastError: "Your session has expired. Sign in again to sync." });
+      return;
+    }
     this.running = true;
     this.again = false;
     this.set({ phase: "syncing", nextRetryAt: null });
@@ -206,6 +214,7 @@ export class SyncEngine {
     const factory = this.options.webSocket;
     const token = this.options.getToken();
     if (this.stopped || factory === null || !token) return;
+    if (this.options.sessionValid && !this.options.sessionValid()) return;
     if (typeof WebSocket === "undefined" && !factory) return;
     if (this.socketTimer) clearTimeout(this.socketTimer);
     this.socketTimer = null;

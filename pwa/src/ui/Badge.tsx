@@ -22,12 +22,20 @@ export function Badge({ tone = "slate", children, title }: { tone?: Tone; childr
   );
 }
 
+// One tone per value across the closed lists (lead, client, project, follow-up statuses).
 const STATUS_TONES: Record<string, Tone> = {
   new: "blue",
   contacted: "amber",
   qualified: "brand",
   lost: "slate",
   converted: "green",
+  prospect: "blue",
+  active: "green",
+  inactive: "slate",
+  cancelled: "slate",
+  pending: "amber",
+  completed: "green",
+  rescheduled: "blue",
 };
 
 export const statusTone = (value: string): Tone => STATUS_TONES[value] ?? "slate";

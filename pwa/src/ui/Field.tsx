@@ -42,15 +42,34 @@ export function Field({
   );
 }
 
+/** An invalid control names its error message (Field renders it as `<id>-error`). */
+const described = (id: string | undefined, invalid: boolean | undefined) => (invalid && id ? `${id}-error` : undefined);
+
 export const Input = forwardRef<HTMLInputElement, InputHTMLAttributes<HTMLInputElement> & { invalid?: boolean }>(
   function Input({ invalid, className = "", ...props }, ref) {
-    return <input ref={ref} aria-invalid={invalid || undefined} className={`${control} ${className}`} {...props} />;
+    return (
+      <input
+        ref={ref}
+        aria-invalid={invalid || undefined}
+        aria-describedby={described(props.id, invalid)}
+        className={`${control} ${className}`}
+        {...props}
+      />
+    );
   },
 );
 
 export const Select = forwardRef<HTMLSelectElement, SelectHTMLAttributes<HTMLSelectElement> & { invalid?: boolean }>(
   function Select({ invalid, className = "", ...props }, ref) {
-    return <select ref={ref} aria-invalid={invalid || undefined} className={`${control} ${className}`} {...props} />;
+    return (
+      <select
+        ref={ref}
+        aria-invalid={invalid || undefined}
+        aria-describedby={described(props.id, invalid)}
+        className={`${control} ${className}`}
+        {...props}
+      />
+    );
   },
 );
 
@@ -58,5 +77,13 @@ export const TextArea = forwardRef<
   HTMLTextAreaElement,
   TextareaHTMLAttributes<HTMLTextAreaElement> & { invalid?: boolean }
 >(function TextArea({ invalid, className = "", ...props }, ref) {
-  return <textarea ref={ref} aria-invalid={invalid || undefined} className={`${control} ${className}`} {...props} />;
+  return (
+    <textarea
+      ref={ref}
+      aria-invalid={invalid || undefined}
+      aria-describedby={described(props.id, invalid)}
+      className={`${control} ${className}`}
+      {...props}
+    />
+  );
 });
