@@ -1,7 +1,18 @@
 // The tenant's white-label config reaching the app (labels, brand colour, currency, date
 // format; the closed lists never widened), then the main screens photographed at phone and
 // desktop sizes with real data: today, leads, a lead, a client, projects.
-import { check, DESKTOP, openFromList, openPages, restAs, shootBoth, signIn, step, synced } from "./lib.mjs";
+import {
+  check,
+  DESKTOP,
+  eventually,
+  openFromList,
+  openPages,
+  restAs,
+  shootBoth,
+  signIn,
+  step,
+  synced,
+} from "./lib.mjs";
 
 const CONFIG = {
   branding: { name: "Harbor Field CRM", primary_color: "#7c3aed" },
@@ -37,16 +48,69 @@ export async function tourJourney({ browser, base, api, made }) {
       JSON.stringify(options) === JSON.stringify(["", "new", "contacted", "qualified", "lost", "converted"]),
       `status options: ${options}`,
     );
-    const brand = await page.$eval("a:text-is('New lead')", (el) => getComputedStyle(el).backgroundColor);
-    check(brand === "rgb(124, 58, 237)", `brand colour not applied: ${brand}`);
+    await eventually(async () => {
+      // (after the buttons' colour transition)
+      const brand = await page.$eval("a:text-is('New lead')", (el) => getComputedStyle(el).backgroundColor);
+      check(brand === "rgb(124, 58, 237)", `brand colour not applied: ${brand}`);
+    }, 5_000);
     await page.waitForSelector("text=Harbor Field CRM");
   });
 
-  await step("tour: today, leads, a lead, a client and projects at phone and desktop sizes", async () => {
+  await step("client page: a contact, an account, a subscription and a note added and edited offline", async () => {
     if (!configured) {
       await signIn(page, base, api.user);
       await synced(page);
     }
+    await page.goto(`${base}/clients/${made.client}`);
+    await page.waitForSelector("h1:text-is('Seed Lead')");
+    await context.setOffline(true);
+    const add = async (tab, button, fill) => {
+      await page.click(`[role="tab"]:has-text("${tab}")`);
+      await page.click(`[role="tabpanel"] button:has-text("${button}")`);
+      await fill();
+      await page.click('[role="dialog"] button[type="submit"]');
+      await page.waitForSelector('[role="dialog"]', { state: "detached" });
+    };
+    await add("Contacts", "Add contact", () => page.fill("#first_name", "Robin"));
+    await page.click('button[aria-label="Edit contact Robin"]');
+    await page.fill("#last_name", "Park");
+    await page.fill("#phone", "555-0177");
+    await page.click('[role="dialog"] button[type="submit"]');
+    await page.waitForSelector('[data-testid="contact-list"] >> text=Robin Park');
+    await add("Accounts", "Add account", () => page.fill("#account_number", "ACC-001"));
+    await add("Subscriptions", "Add subscription", async () => {
+      await page.fill("#plan_name", "Maintenance plan");
+      await page.fill("#price", "49.90");
+      await page.selectOption("#billing_cycle", "monthly");
+    });
+    if (configured) await page.waitForSelector('[data-testid="subscription-list"] >> text=€49.90');
+    await add("Notes", "Add note", () => page.fill("#body", "Gate code 4421"));
+    await context.setOffline(false);
+    await synced(page);
+    const server = async (path) => (await rest.all(`${path}?client_id=${made.client}`)).map((r) => r);
+    await eventually(async () => {
+      const contacts = await server("contacts");
+      check(
+        contacts.some((c) => c.first_name === "Robin" && c.last_name === "Park" && c.phone === "555-0177"),
+        "contact",
+      );
+      check(
+        (await server("accounts")).some((a) => a.account_number === "ACC-001"),
+        "account",
+      );
+      check(
+        (await server("subscriptions")).some((x) => x.plan_name === "Maintenance plan" && x.price === "49.90"),
+        "subscription",
+      );
+      const notes = await rest.all("notes");
+      check(
+        notes.some((n) => n.entity_id === made.client && n.body === "Gate code 4421"),
+        "note",
+      );
+    });
+  });
+
+  await step("tour: today, leads, a lead, a client and projects at phone and desktop sizes", async () => {
     await rest.create("interactions", {
       lead_id: made.lead,
       contact_date: hoursFromNow(-30),

@@ -128,6 +128,7 @@ export function RelatedSection({
             record={record}
             fix={fix}
             fixed={parentFields(entity, parent)}
+            defaults={entity === "interaction" ? { contact_date: new Date().toISOString() } : undefined}
             label={record ? `Edit ${noun}` : `New ${noun}`}
             onSaved={close}
             onCancel={close}
