@@ -73,6 +73,56 @@ export class ApiClient {
     if (!response.ok) throw new HttpError(response.status, errorBody(response, data), retryAfter(response));
     return schema.parse(data);
   }
+
+  /** GET a file with the session's token (a plain link cannot carry the Authorization header);
+   * errors come back as HttpError/NetworkError exactly as for JSON requests. */
+  async download(path: string, fallbackName: string): Promise<Download> {
+    const token = this.options.getToken();
+    const doFetch = this.options.fetch ?? globalThis.fetch.bind(globalThis);
+    let response: Response;
+    try {
+      response = await doFetch(`${this.options.baseUrl}${path}`, {
+        headers: token ? { Authorization: `Bearer ${token}` } : {},
+        cache: "no-store",
+      });
+    } catch (err) {
+      throw new NetworkError(err);
+    }
+    if (!response.ok) {
+      const text = await response.text().catch(() => "");
+      throw new HttpError(response.status, errorBody(response, text ? safeJson(text) : null), retryAfter(response));
+    }
+    const blob = await response.blob().catch((err: unknown) => {
+      throw new NetworkError(err);
+    });
+    return { blob, filename: filenameOf(response) ?? fallbackName };
+  }
+}
+
+/** A file the server streamed (an export, a report as CSV/XLSX) and the name it suggested. */
+export interface Download {
+  blob: Blob;
+  filename: string;
+}
+
+/** Hand a downloaded file to the browser's save flow. */
+export function saveDownload({ blob, filename }: Download): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function filenameOf(response: Response): string | null {
+  const header = response.headers.get("Content-Disposition") ?? "";
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(header);
+  if (star?.[1]) return decodeURIComponent(star[1]);
+  const plain = /filename="?([^";]+)"?/i.exec(header);
+  return plain?.[1] ?? null;
 }
 
 function safeJson(text: string): unknown {

@@ -2,12 +2,14 @@
 // desktop, the tab bar on a phone); `feature` hides one the tenant switched off.
 import type { ReactNode } from "react";
 import { RecordFormScreen } from "../records/RecordFormScreen";
+import { ADMIN_ROUTES } from "../screens/admin/routes";
 import { ClientDetail } from "../screens/clients/ClientDetail";
 import { ClientsList } from "../screens/clients/ClientsList";
 import { LeadDetail } from "../screens/leads/LeadDetail";
 import { LeadsList } from "../screens/leads/LeadsList";
 import { ProjectDetail } from "../screens/projects/ProjectDetail";
 import { ProjectsList } from "../screens/projects/ProjectsList";
+import { REPORT_ROUTES } from "../screens/reports/routes";
 import { SyncScreen } from "../screens/SyncScreen";
 import { TodayScreen } from "../screens/today/TodayScreen";
 import { TrashScreen } from "../screens/trash/TrashScreen";
@@ -20,6 +22,8 @@ export interface AppRoute {
   nav?: string | { entity: "lead" | "client" | "project" };
   icon?: IconName;
   feature?: string;
+  /** only for users with the admin role (the server refuses the API calls to anyone else too) */
+  admin?: boolean;
 }
 
 export const APP_ROUTES: AppRoute[] = [
@@ -36,6 +40,8 @@ export const APP_ROUTES: AppRoute[] = [
   { path: "projects/new", element: <RecordFormScreen entity="project" mode="create" />, feature: "projects" },
   { path: "projects/:id", element: <ProjectDetail />, feature: "projects" },
   { path: "projects/:id/edit", element: <RecordFormScreen entity="project" mode="edit" />, feature: "projects" },
+  ...REPORT_ROUTES,
+  ...ADMIN_ROUTES,
   { path: "trash", element: <TrashScreen />, nav: "Trash", icon: "trash" },
   { path: "sync", element: <SyncScreen /> },
 ];

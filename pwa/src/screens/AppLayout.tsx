@@ -13,8 +13,8 @@ import { SyncIndicator } from "./SyncIndicator";
 const navLabel = (route: AppRoute, config: CRMConfig): string =>
   typeof route.nav === "string" ? route.nav : route.nav ? config.noun(route.nav.entity, true) : "";
 
-export const visibleRoutes = (config: CRMConfig): AppRoute[] =>
-  APP_ROUTES.filter((r) => !r.feature || config.feature(r.feature));
+export const visibleRoutes = (config: CRMConfig, isAdmin = false): AppRoute[] =>
+  APP_ROUTES.filter((r) => (!r.feature || config.feature(r.feature)) && (!r.admin || isAdmin));
 
 /** The tenant's brand colour on <html> (every brand-* shade derives from it). */
 function useBrandTheme(config: CRMConfig): void {
@@ -30,7 +30,8 @@ function Shell() {
   const { logout, session } = useApp();
   const config = useCRMConfig();
   useBrandTheme(config);
-  const nav = visibleRoutes(config).filter((r) => r.nav);
+  const isAdmin = session?.user.roles.includes("admin") ?? false;
+  const nav = visibleRoutes(config, isAdmin).filter((r) => r.nav);
   return (
     <div className="flex min-h-full flex-col pb-16 sm:pb-0">
       <header className="sticky top-0 z-10 border-b border-slate-200 bg-white/90 backdrop-blur">

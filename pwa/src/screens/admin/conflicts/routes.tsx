@@ -1,0 +1,4 @@
+// The conflict-resolution screens: filled in by the conflicts screens.
+import type { AdminSection } from "../sections";
+
+export const CONFLICT_SECTIONS: AdminSection[] = [];
