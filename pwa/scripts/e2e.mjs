@@ -13,7 +13,10 @@
 // Screenshots (phone 390x844, desktop 1280x800) go to test-results/screenshots/.
 //
 //   npm run e2e                 (builds twice: this version and a bumped one for "update")
-//   node scripts/e2e.mjs --no-build     (reuses dist/ and test-results/build-next/)
+//   node scripts/e2e.mjs --no-build     (reuses the builds of the last run)
+//   node scripts/e2e.mjs --only=offline,trash   (just those journeys, in the usual order)
+// PATHSIX_E2E_OUT=<dir> puts both builds under <dir> instead of dist/ and test-results/build-next/,
+// so that two runs at once do not overwrite each other's app.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -32,28 +35,42 @@ import { startServer } from "./server-harness.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const nextBuild = resolve(root, "test-results/build-next");
+const OUT = process.env.PATHSIX_E2E_OUT ? resolve(process.env.PATHSIX_E2E_OUT) : null;
+const thisBuild = OUT ? join(OUT, "this") : resolve(root, "dist");
+const nextBuild = OUT ? join(OUT, "next") : resolve(root, "test-results/build-next");
+const only =
+  process.argv
+    .find((a) => a.startsWith("--only="))
+    ?.slice("--only=".length)
+    .split(",") ?? null;
+const runs = (name) => only === null || only.includes(name);
 const VERSIONS = ["0.1.0-e2e.1", "0.1.0-e2e.2"];
 
 function build() {
   const env = (version) => ({ ...process.env, PATHSIX_APP_VERSION: version });
-  execFileSync("npm", ["run", "build"], { cwd: root, stdio: "inherit", env: env(VERSIONS[0]) });
-  execFileSync("npx", ["vite", "build", "--outDir", nextBuild, "--emptyOutDir", "--logLevel", "warn"], {
-    cwd: root,
-    stdio: "inherit",
-    env: env(VERSIONS[1]),
-  });
+  execFileSync("npm", ["run", "--silent", "check:zod"], { cwd: root, stdio: "inherit" });
+  execFileSync("npx", ["tsc", "-b"], { cwd: root, stdio: "inherit" });
+  for (const [outDir, version] of [
+    [thisBuild, VERSIONS[0]],
+    [nextBuild, VERSIONS[1]],
+  ]) {
+    execFileSync("npx", ["vite", "build", "--outDir", outDir, "--emptyOutDir", "--logLevel", "warn"], {
+      cwd: root,
+      stdio: "inherit",
+      env: env(version),
+    });
+  }
 }
 
 async function main() {
   if (!process.argv.includes("--no-build")) build();
-  for (const dir of ["dist", "test-results/build-next"]) {
-    if (!existsSync(resolve(root, dir, "sw.js"))) throw new Error(`${dir}/sw.js missing: run without --no-build`);
+  for (const dir of [thisBuild, nextBuild]) {
+    if (!existsSync(join(dir, "sw.js"))) throw new Error(`${dir}/sw.js missing: run without --no-build`);
   }
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
   rmSync(screenshots, { recursive: true, force: true });
   const staticDir = join(mkdtempSync(join(tmpdir(), "pathsix-static-")), "app");
-  publish(resolve(root, "dist"), staticDir);
+  publish(thisBuild, staticDir);
   const api = await startServer({ staticDir });
   const base = api.url;
   const browser = await chromium.launch({
@@ -64,13 +81,13 @@ async function main() {
   console.log(`e2e: pathsix serve at ${base} (fresh database, app from ${staticDir})`);
   const ctx = { browser, base, api, staticDir, nextBuild, versions: VERSIONS };
   try {
-    const { made } = await offlineJourney(ctx);
-    await conflictJourney(ctx);
-    await sessionJourney(ctx);
-    await desktopJourney(ctx);
-    await tourJourney({ ...ctx, made });
-    await trashJourney(ctx);
-    await updateJourney(ctx); // last: it publishes the next version
+    const made = runs("offline") || runs("tour") ? (await offlineJourney(ctx)).made : null;
+    if (runs("conflict")) await conflictJourney(ctx);
+    if (runs("session")) await sessionJourney(ctx);
+    if (runs("desktop")) await desktopJourney(ctx);
+    if (runs("tour")) await tourJourney({ ...ctx, made });
+    if (runs("trash")) await trashJourney(ctx);
+    if (runs("update")) await updateJourney(ctx); // last: it publishes the next version
   } finally {
     await browser.close();
     await api.stop();
