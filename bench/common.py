@@ -40,7 +40,9 @@ RESULTS = ROOT / "bench" / "results"
 JWT_SECRET = "pathsix-bench-fixed-jwt-secret-not-for-production-0123456789"
 # Database 13: auth_bench.py flushes 14, the test suite uses its own.
 REDIS_URL = "redis://127.0.0.1:6379/13"
-FULL_DB, QUICK_DB = "pathsix_bench", "pathsix_bench_quick"
+# PATHSIX_BENCH_DB names another database, so that two benchmarks can have data sets of their own.
+FULL_DB = os.environ.get("PATHSIX_BENCH_DB", "pathsix_bench")
+QUICK_DB = f"{FULL_DB}_quick"
 MAX_OPS = 2_000_000  # hard cap on operations per scenario, whatever the duration
 
 

@@ -19,9 +19,11 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     _upgrade_read_path()
     _upgrade_sync_path()
+    _upgrade_reports()
 
 
 def downgrade() -> None:
+    _downgrade_reports()
     _downgrade_sync_path()
     _downgrade_read_path()
 
@@ -45,4 +47,15 @@ def _upgrade_sync_path() -> None:
 
 
 def _downgrade_sync_path() -> None:
+    pass
+
+
+# Reports and admin overviews/export. --------------------------------------------------------
+
+
+def _upgrade_reports() -> None:
+    pass
+
+
+def _downgrade_reports() -> None:
     pass
