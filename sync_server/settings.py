@@ -48,6 +48,11 @@ class Settings(BaseSettings):
     public_url: str = "http://127.0.0.1:8080"
     storage_url: str = ""
 
+    # The header a trusted reverse proxy puts the client's address in (Fly.io: Fly-Client-IP).
+    # Unset, the socket peer is the client: a header anyone can send must not pick the rate-limit
+    # bucket of the login and reset limits.
+    client_ip_header: str | None = None
+
     login_limit_per_ip: int = 20
     login_limit_per_email: int = 5
     login_window_seconds: int = 60

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from sync_server.http.keys import claims, repos, services
+from sync_server.http.keys import SETTINGS, claims, repos, services
 from sync_server.http.parsing import json_response, parse_body
 from sync_server.http.routing import Access, RouteTable
 from sync_server.schemas.auth import (
@@ -21,8 +21,9 @@ P = "/api/v1/auth"
 
 
 def client_ip(request: web.Request) -> str:
-    # Fly.io's proxy sets Fly-Client-IP; otherwise the socket peer.
-    return request.headers.get("Fly-Client-IP") or request.remote or "unknown"
+    """The proxy's client-address header when one is configured (and present), else the peer."""
+    header = request.app[SETTINGS].client_ip_header
+    return (header and request.headers.get(header)) or request.remote or "unknown"
 
 
 @routes.route(

@@ -31,7 +31,13 @@ WINDOW = 60
 
 
 def make_app(settings: Settings, redis_url: str, log: io.StringIO | None = None, **kw: Any) -> Any:
-    s = settings.model_copy(update={"redis_url": redis_url, "login_window_seconds": WINDOW, **kw})
+    """An app behind a proxy that reports the client's address in Fly-Client-IP, as on Fly.io."""
+    update = {
+        "redis_url": redis_url,
+        "login_window_seconds": WINDOW,
+        "client_ip_header": "Fly-Client-IP",
+    }
+    s = settings.model_copy(update={**update, **kw})
     if log is None:
         return create_app(s)
     real = sys.stderr
@@ -113,6 +119,21 @@ async def test_per_ip_limit(settings: Settings, mode: str) -> None:
         assert (await attempt(client, email, PASSWORD, new_ip())).status == 200
         if mode == "redis":
             assert await redis_count(REDIS_TEST_URL, f"login:ip:{ip}") == 3
+
+
+async def test_client_ip_header_is_ignored_unless_a_proxy_is_configured(settings: Settings) -> None:
+    """Without a trusted proxy, a client that invents Fly-Client-IP per request is still one
+    address: it cannot spread a password spray over fresh rate-limit buckets."""
+    app = make_app(
+        settings, "", client_ip_header=None, login_limit_per_email=1000, login_limit_per_ip=3
+    )
+    async with running(app) as client:
+        email = await user_in(client)
+        for _ in range(3):
+            assert (
+                await attempt(client, unique_email("spray"), "guess123", new_ip())
+            ).status == 401
+        await assert_limited(await attempt(client, email, PASSWORD, new_ip()))
 
 
 @pytest.mark.parametrize("mode", MODES)
