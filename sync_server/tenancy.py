@@ -9,23 +9,67 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from typing import NoReturn
 
 _MINT_KEY = object()
 
 ADMIN = "admin"
 
 
-@dataclass(frozen=True, slots=True)
 class TenantContext:
+    """Immutable. Not a dataclass on purpose: ``dataclasses.replace`` would hand the mint key to a
+    copy with another tenant, and copy/pickle could rebuild one without ``__init__``."""
+
+    __slots__ = ("roles", "tenant_id", "user_id")
     tenant_id: uuid.UUID
     user_id: uuid.UUID | None
     roles: frozenset[str]
-    _key: object = field(repr=False, compare=False, default=None)
 
-    def __post_init__(self) -> None:
-        if self._key is not _MINT_KEY:
+    def __init__(
+        self,
+        tenant_id: uuid.UUID,
+        user_id: uuid.UUID | None,
+        roles: frozenset[str],
+        _key: object = None,
+    ) -> None:
+        if _key is not _MINT_KEY:
             raise TypeError("TenantContext is minted by the auth layer only")
+        object.__setattr__(self, "tenant_id", tenant_id)
+        object.__setattr__(self, "user_id", user_id)
+        object.__setattr__(self, "roles", roles)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("TenantContext is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("TenantContext is immutable")
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError("a TenantContext cannot be pickled")
+
+    def __copy__(self) -> TenantContext:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, object]) -> TenantContext:
+        return self
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, TenantContext):
+            return NotImplemented
+        return (self.tenant_id, self.user_id, self.roles) == (
+            other.tenant_id,
+            other.user_id,
+            other.roles,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.tenant_id, self.user_id, self.roles))
+
+    def __repr__(self) -> str:
+        return (
+            f"TenantContext(tenant_id={self.tenant_id}, user_id={self.user_id}, "
+            f"roles={sorted(self.roles)})"
+        )
 
     @property
     def is_admin(self) -> bool:

@@ -8,6 +8,9 @@ what it is meant to catch, so a passing scan of ``sync_server/`` means something
 from __future__ import annotations
 
 import ast
+import copy
+import dataclasses
+import pickle
 import re
 import uuid
 from collections.abc import Iterator
@@ -183,6 +186,18 @@ def test_tenant_context_cannot_be_constructed_directly() -> None:
     with pytest.raises(TypeError):
         TenantContext(tid, None, frozenset(), object())
     assert mint_for_platform(tid).tenant_id == tid
+
+
+def test_tenant_context_cannot_be_copied_into_another_tenant() -> None:
+    ctx = mint_for_platform(uuid.uuid4(), roles=())
+    with pytest.raises(TypeError):
+        dataclasses.replace(ctx, tenant_id=uuid.uuid4())  # type: ignore[type-var]
+    with pytest.raises(TypeError):
+        pickle.dumps(ctx)
+    with pytest.raises(AttributeError):
+        ctx.tenant_id = uuid.uuid4()
+    assert copy.copy(ctx) is ctx and copy.deepcopy(ctx) is ctx
+    assert ctx == mint_for_platform(ctx.tenant_id, roles=()) and "admin" not in repr(ctx)
 
 
 # --- the checkers catch what they are meant to ---------------------------------------------------
