@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 from aiohttp import web
 
 from sync_server.entities import ENTITIES, EntitySpec
@@ -10,7 +12,7 @@ from sync_server.http.keys import repos
 from sync_server.http.parsing import json_response, parse_body
 from sync_server.http.records import record_id, record_response
 from sync_server.http.routing import Access, RouteTable
-from sync_server.schemas.trash import BulkPurgeRequest
+from sync_server.schemas.trash import BulkPurgeRequest, TrashEntity
 from sync_server.services import lifecycle
 from sync_server.services.listing import parse_list_query
 from sync_server.services.records import list_page
@@ -18,7 +20,7 @@ from sync_server.services.write_path import RecordWriter
 
 routes = RouteTable()
 T = "/api/v1/trash"
-TRASH_ENTITIES = ("lead", "client", "project")
+TRASH_ENTITIES: tuple[str, ...] = get_args(TrashEntity)
 
 
 def trash_spec(name: str | None) -> EntitySpec:

@@ -9,7 +9,11 @@ from pydantic import Field
 
 from sync_server.schemas.base import Strict
 
-TrashEntity = Literal["lead", "client", "project"]
+# Every record goes to Trash on delete, so every record can be listed there, restored and purged
+# (a contact or a note deleted by mistake in the browser is as recoverable as a lead).
+TrashEntity = Literal[
+    "lead", "client", "project", "account", "subscription", "contact", "interaction", "note"
+]
 
 
 class PurgeItem(Strict):

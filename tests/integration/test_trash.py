@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from sync_server.entities import ENTITIES
+from sync_server.http.trash import TRASH_ENTITIES
 from tests.support.records import get_json, list_ids, make, record_exists, url
 from tests.support.tenants import Actor, TenantHandle
 
@@ -18,7 +20,7 @@ async def _trash_ids(actor: Actor, entity: str) -> list[str]:
     return [i["id"] for i in body["items"]]
 
 
-@pytest.mark.parametrize("entity", ["lead", "client", "project"])
+@pytest.mark.parametrize("entity", list(ENTITIES))
 async def test_delete_list_restore(tenant: TenantHandle, entity: str) -> None:
     u, other = tenant.users
     rec = await make(u, entity)
@@ -41,8 +43,9 @@ async def test_delete_list_restore(tenant: TenantHandle, entity: str) -> None:
 
 
 async def test_trash_list_parameters(tenant: TenantHandle) -> None:
+    assert set(TRASH_ENTITIES) == set(ENTITIES)  # nothing deleted is out of Trash's reach
     u = tenant.users[0]
-    for bad in ("", "?entity=contact", "?entity=lead&colour=red", "?entity=lead&limit=101"):
+    for bad in ("", "?entity=widget", "?entity=lead&colour=red", "?entity=lead&limit=101"):
         r = await u.get(T + bad)
         assert r.status == 422, bad
     older, newer = await make(u, "lead"), await make(u, "lead")
@@ -72,7 +75,7 @@ async def test_purge_is_admin_only_and_final(tenant: TenantHandle) -> None:
         assert (await actor.post(f"{T}/lead/{lead['id']}/restore")).status == 404
         assert lead["id"] not in await _trash_ids(actor, "lead")
     assert (await admin.delete(path)).status == 404
-    assert (await admin.delete(f"{T}/contact/{lead['id']}")).status == 422
+    assert (await admin.delete(f"{T}/widget/{lead['id']}")).status == 422
 
 
 async def test_bulk_purge_reports_each_item(tenant: TenantHandle) -> None:
@@ -92,7 +95,7 @@ async def test_bulk_purge_reports_each_item(tenant: TenantHandle) -> None:
     assert set(failed["error"]) == {"error", "code", "details"}
     assert not await record_exists(admin.client, tenant.tenant_id, "client", gone["id"])
     assert (await get_json(admin, url("project", live["id"])))["deleted_at"] is None
-    for body in ({"items": []}, {"items": [{"entity": "note", "id": live["id"]}]}, {}):
+    for body in ({"items": []}, {"items": [{"entity": "widget", "id": live["id"]}]}, {}):
         assert (await admin.post(f"{T}/purge", json=body)).status == 422
 
 

@@ -266,7 +266,7 @@ export const Branding = /* @__PURE__ */ z.strictObject({
 export type Branding = z.infer<typeof Branding>;
 
 export const PurgeItem = /* @__PURE__ */ z.strictObject({
-  entity: z.enum(["lead","client","project"]),
+  entity: z.enum(["lead","client","project","account","subscription","contact","interaction","note"]),
   id: z.guid(),
 });
 export type PurgeItem = z.infer<typeof PurgeItem>;
