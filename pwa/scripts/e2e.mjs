@@ -27,6 +27,7 @@ import { conflictJourney } from "./e2e/conflict-journey.mjs";
 import { desktopJourney } from "./e2e/desktop-journey.mjs";
 import { screenshots, tally } from "./e2e/lib.mjs";
 import { offlineJourney } from "./e2e/offline-journey.mjs";
+import { overviewsJourney } from "./e2e/overviews-journey.mjs";
 import { sessionJourney } from "./e2e/session-journey.mjs";
 import { tourJourney } from "./e2e/tour-journey.mjs";
 import { trashJourney } from "./e2e/trash-journey.mjs";
@@ -87,6 +88,7 @@ async function main() {
     if (runs("desktop")) await desktopJourney(ctx);
     if (runs("tour")) await tourJourney({ ...ctx, made });
     if (runs("trash")) await trashJourney(ctx);
+    if (runs("overviews")) await overviewsJourney(ctx);
     if (runs("update")) await updateJourney(ctx); // last: it publishes the next version
   } finally {
     await browser.close();
