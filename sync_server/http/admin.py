@@ -13,6 +13,7 @@ from sync_server.entities import ENTITIES, EntitySpec
 from sync_server.http.keys import REQUEST_ID, repos, services
 from sync_server.http.middleware import _add_headers
 from sync_server.http.parsing import json_response, parse_body
+from sync_server.http.records import if_match, record_id, record_response
 from sync_server.http.routing import Access, Handler, RouteTable
 from sync_server.schemas.admin import (
     EXPORT_QUERIES,
@@ -23,6 +24,7 @@ from sync_server.schemas.admin import (
 )
 from sync_server.schemas.list import list_envelope
 from sync_server.services import admin_records, bulk, export
+from sync_server.services.records import etag, serialize
 
 routes = RouteTable()
 A = "/api/v1/admin"
@@ -98,7 +100,29 @@ def _handlers(spec: EntitySpec) -> dict[str, Handler]:
         finally:
             await export.remove(path)
 
-    return {"overview": overview, "bulk": bulk_action, "export": export_rows}
+    async def detail(request: web.Request) -> web.Response:
+        row = await admin_records.get_any(repos(request), spec, record_id(request))
+        return json_response(serialize(spec, row), headers={"ETag": etag(row)})
+
+    async def edit(request: web.Request) -> web.Response:
+        body = await parse_body(request, spec.update)
+        result = await admin_records.update_any(
+            repos(request),
+            spec,
+            record_id(request),
+            body.model_dump(exclude_unset=True),
+            if_match(request),
+        )
+        await poke_after_commit(request)
+        return record_response(spec, result)
+
+    return {
+        "overview": overview,
+        "bulk": bulk_action,
+        "export": export_rows,
+        "detail": detail,
+        "edit": edit,
+    }
 
 
 def _register(spec: EntitySpec) -> None:
@@ -129,6 +153,23 @@ def _register(spec: EntitySpec) -> None:
         summary=f"The filtered {spec.path} as CSV or XLSX, streamed (admin)",
         query_model=EXPORT_QUERIES[spec.name],
         snapshot=True,  # every page of the export reads the same committed state
+        **common,
+    )
+    routes.add(
+        "GET",
+        f"{base}/{{id}}",
+        h["detail"],
+        summary=f"Any {spec.name} of the tenant, trashed included (admin)",
+        response_model=spec.read,
+        **common,
+    )
+    routes.add(
+        "PATCH",
+        f"{base}/{{id}}",
+        h["edit"],
+        summary=f"Edit any {spec.name} of the tenant (If-Match; admin)",
+        request_model=spec.update,
+        response_model=spec.read,
         **common,
     )
 

@@ -10,13 +10,15 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from sync_server.db.models import RecordBase
 from sync_server.db.repositories import Repositories
 from sync_server.db.repositories.records import ListQuery
 from sync_server.entities import ENTITIES, EntitySpec
-from sync_server.errors import ApiError, ErrorCode, validation_error
+from sync_server.errors import ApiError, ErrorCode, not_found, validation_error
 from sync_server.schemas.admin import DAY_RANGES, OVERVIEW_ENTITIES, PAGING, shown_columns
 from sync_server.services.listing import parse_list_query
 from sync_server.services.records import list_page
+from sync_server.services.write_path import RecordWriter, WriteResult
 
 USER_COLUMNS = ("created_by", "assigned_to")
 EXPORT_EXTRA = ("format",)
@@ -85,3 +87,27 @@ def _user_ids(raw: str) -> tuple[uuid.UUID, ...]:
 async def overview_page(repos: Repositories, spec: EntitySpec, query: ListQuery) -> dict[str, Any]:
     require_admin(repos)
     return await list_page(repos, spec, query, whole_tenant=True)
+
+
+async def get_any(repos: Repositories, spec: EntitySpec, record_id: uuid.UUID) -> RecordBase:
+    """Any record of the tenant, trashed included (admin overviews' detail and edit)."""
+    require_admin(repos)
+    row = await repos.records.get(spec, record_id, visible_to=None)
+    if row is None:
+        raise not_found(spec.name)
+    return row
+
+
+async def update_any(
+    repos: Repositories,
+    spec: EntitySpec,
+    record_id: uuid.UUID,
+    changes: dict[str, Any],
+    if_match: int | None,
+) -> WriteResult:
+    """An admin's edit of any record of the tenant, through the one write path (so it reaches
+    devices by sync and meets their offline edits as conflicts, like any other change)."""
+    require_admin(repos)
+    return await RecordWriter(repos, whole_tenant=True).update(
+        spec, record_id, changes, if_match=if_match
+    )

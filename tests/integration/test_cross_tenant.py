@@ -109,6 +109,8 @@ def _cases() -> dict[tuple[str, str], Case]:
         base = f"{API}/admin/{ENTITIES[name].path}"
         cases[("GET", base)] = Case(Kind.ADMIN_LIST, name)
         cases[("GET", base + "/export")] = Case(Kind.EXPORT, name)
+        for method in ("GET", "PATCH"):
+            cases[(method, base + "/{id}")] = Case(Kind.ITEM, name)
         cases[("POST", base + "/bulk")] = Case(
             Kind.BULK, body=lambda w, n=name: {"action": "delete", "ids": w.ids[n]}
         )
