@@ -123,6 +123,12 @@ describe.runIf(hasServer)("admin overview API module", () => {
     expect(reapplied).toMatchObject({ city: "Boston", lead_status: "lost" });
   });
 
+  it("edits a record the admin neither created nor is assigned to", async () => {
+    const theirs = await create(user, { name: `Outsider ${Date.now()}` });
+    const edited = await updateRecord(admin, leads, theirs.id, theirs.version, { city: "Denver" });
+    expect(edited).toMatchObject({ id: theirs.id, city: "Denver", created_by: theirs.created_by });
+  });
+
   it("exports the filtered list as CSV", async () => {
     const { blob, filename } = await exportFile(admin, leads, { ...NO_FILTERS, q: tag }, "name", "csv");
     expect(filename).toMatch(/^leads-.*\.csv$/);

@@ -93,9 +93,7 @@ function EditForm({
       if (err instanceof StaleRecord) setStale({ current: err.current, mine: changes });
       else if (err instanceof HttpError && err.status === 422) showFieldErrors(err);
       else if (err instanceof HttpError && err.status === 404)
-        setRootError(
-          `The server has no ${noun} to edit here: it was deleted, or it is not yours (the record endpoints let an admin edit only what they created or are assigned to; the bulk actions work on every record).`,
-        );
+        setRootError(`This ${noun} no longer exists: it was purged from Trash. Close this and refresh the list.`);
       else setRootError(problemText(err));
     }
   };

@@ -91,7 +91,7 @@ export async function updateRecord(
 ): Promise<OverviewRow> {
   const read = recordSchemas[spec.entity].read;
   try {
-    return await api.request("PATCH", `${API}/${spec.path}/${id}`, changes, read, { "If-Match": `"${version}"` });
+    return await api.request("PATCH", `${API}/admin/${spec.path}/${id}`, changes, read, { "If-Match": `"${version}"` });
   } catch (err) {
     if (err instanceof HttpError && err.status === 412) {
       const current = read.safeParse(err.details.current);
