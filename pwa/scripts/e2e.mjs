@@ -28,7 +28,9 @@ import { desktopJourney } from "./e2e/desktop-journey.mjs";
 import { screenshots, tally } from "./e2e/lib.mjs";
 import { offlineJourney } from "./e2e/offline-journey.mjs";
 import { overviewsJourney } from "./e2e/overviews-journey.mjs";
+import { reportsJourney } from "./e2e/reports-journey.mjs";
 import { sessionJourney } from "./e2e/session-journey.mjs";
+import { settingsJourney } from "./e2e/settings-journey.mjs";
 import { tourJourney } from "./e2e/tour-journey.mjs";
 import { trashJourney } from "./e2e/trash-journey.mjs";
 import { publish, updateJourney } from "./e2e/update-journey.mjs";
@@ -88,7 +90,9 @@ async function main() {
     if (runs("desktop")) await desktopJourney(ctx);
     if (runs("tour")) await tourJourney({ ...ctx, made });
     if (runs("trash")) await trashJourney(ctx);
+    if (runs("reports")) await reportsJourney(ctx);
     if (runs("overviews")) await overviewsJourney(ctx);
+    if (runs("settings")) await settingsJourney(ctx);
     if (runs("update")) await updateJourney(ctx); // last: it publishes the next version
   } finally {
     await browser.close();

@@ -1,6 +1,6 @@
 // A field's value as people read it: tenant labels for closed lists, the tenant's date format
 // and currency, user and client names instead of ids.
-import type { CRMConfig } from "../hooks/useCRMConfig";
+import type { CRMConfig } from "../config/crmConfig";
 import type { FieldSpec } from "./fields";
 
 export interface Names {
