@@ -1,18 +1,23 @@
-"""Trash: list visible trashed records, restore, purge (admin), bulk purge (admin)."""
+"""Trash: list visible trashed records, restore, purge (admin), bulk purge (admin); and the
+tenant-wide Trash of admins (``/api/v1/admin/trash``: every user's trashed records, restore one
+or many)."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Awaitable, Callable
 from typing import get_args
 
 from aiohttp import web
 
 from sync_server.entities import ENTITIES, EntitySpec
 from sync_server.errors import ApiError, validation_error
+from sync_server.http.admin import poke_after_commit
 from sync_server.http.keys import repos
 from sync_server.http.parsing import json_response, parse_body
 from sync_server.http.records import record_id, record_response
 from sync_server.http.routing import Access, RouteTable
-from sync_server.schemas.trash import BulkPurgeRequest, TrashEntity
+from sync_server.schemas.trash import BulkPurgeRequest, BulkTrashResponse, PurgeItem, TrashEntity
 from sync_server.services import lifecycle
 from sync_server.services.listing import parse_list_query
 from sync_server.services.records import list_page
@@ -20,6 +25,7 @@ from sync_server.services.write_path import RecordWriter
 
 routes = RouteTable()
 T = "/api/v1/trash"
+ADMIN_T = "/api/v1/admin/trash"
 TRASH_ENTITIES: tuple[str, ...] = get_args(TrashEntity)
 
 
@@ -71,19 +77,69 @@ async def purge(request: web.Request) -> web.Response:
     tag="trash",
     summary="Purge several trashed records (admin); per-item results",
     request_model=BulkPurgeRequest,
+    response_model=BulkTrashResponse,
 )
 async def bulk_purge(request: web.Request) -> web.Response:
     body = await parse_body(request, BulkPurgeRequest)
+    writer = RecordWriter(repos(request))
+
+    async def one(spec: EntitySpec, item_id: uuid.UUID) -> None:
+        await lifecycle.purge(writer, spec, item_id)
+
+    return json_response(await _each(request, body.items, one, "purged"))
+
+
+@routes.route(
+    "GET",
+    ADMIN_T,
+    access=Access.ADMIN,
+    tag="trash",
+    summary="Every trashed record of the tenant, whoever owns it (admin)",
+)
+async def admin_list_trash(request: web.Request) -> web.Response:
+    params = dict(request.query)
+    spec = trash_spec(params.pop("entity", None))
+    query = parse_list_query(spec, params, trashed=True, default_sort="-deleted_at")
+    return json_response(await list_page(repos(request), spec, query, whole_tenant=True))
+
+
+@routes.route(
+    "POST",
+    f"{ADMIN_T}/restore",
+    access=Access.ADMIN,
+    tag="trash",
+    summary="Restore several trashed records of anyone in the tenant (admin); per-item results",
+    request_model=BulkPurgeRequest,
+    response_model=BulkTrashResponse,
+)
+async def admin_bulk_restore(request: web.Request) -> web.Response:
+    body = await parse_body(request, BulkPurgeRequest)
+    writer = RecordWriter(repos(request), whole_tenant=True)
+
+    async def one(spec: EntitySpec, item_id: uuid.UUID) -> None:
+        await writer.restore(spec, item_id)
+
+    response = await _each(request, body.items, one, "restored")
+    await poke_after_commit(request)
+    return json_response(response)
+
+
+async def _each(
+    request: web.Request,
+    items: list[PurgeItem],
+    action: Callable[[EntitySpec, uuid.UUID], Awaitable[None]],
+    done: str,
+) -> dict[str, object]:
+    """Each item in its own savepoint: one failure is reported and the rest still happen."""
     r = repos(request)
-    writer = RecordWriter(r)
     results: list[dict[str, object]] = []
-    for item in body.items:
+    for item in items:
         try:
             async with r.savepoint():
-                await lifecycle.purge(writer, ENTITIES[item.entity], item.id)
-            results.append({"entity": item.entity, "id": str(item.id), "status": "purged"})
+                await action(ENTITIES[item.entity], item.id)
+            results.append({"entity": item.entity, "id": str(item.id), "status": done})
         except ApiError as exc:
             results.append(
                 {"entity": item.entity, "id": str(item.id), "status": "failed", "error": exc.body()}
             )
-    return json_response({"results": results})
+    return {"results": results}

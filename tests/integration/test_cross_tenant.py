@@ -98,6 +98,13 @@ def _cases() -> dict[tuple[str, str], Case]:
             "items": [{"entity": e, "id": i} for e in TRASH_ENTITIES for i in w.ids[e]]
         },
     )
+    cases[("GET", f"{API}/admin/trash")] = Case(Kind.TRASH_LIST)
+    cases[("POST", f"{API}/admin/trash/restore")] = Case(
+        Kind.BULK,
+        body=lambda w: {
+            "items": [{"entity": e, "id": i} for e in TRASH_ENTITIES for i in w.ids[e]]
+        },
+    )
     cases[("GET", CONFLICTS)] = Case(Kind.QUERY_LIST)
     cases[("GET", CONFLICTS + "/{id}")] = Case(Kind.ITEM, "conflict")
     choice = {"choice": "server"}
@@ -295,6 +302,10 @@ class Probe:
         await self._lists(spec.path, spec.path, case.entity)
 
     async def _trash_list(self, spec: RouteSpec, case: Case) -> None:
+        if spec.access is Access.ADMIN and not self.is_admin:
+            status, body = await self.call("GET", f"{spec.path}?entity=lead")
+            self.expect(spec.path, status, {403}, body)
+            return
         for entity in TRASH_ENTITIES:
             await self._lists(f"{spec.path} {entity}", f"{spec.path}?entity={entity}", entity)
 

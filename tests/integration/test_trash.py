@@ -3,6 +3,7 @@ with it (services/lifecycle.py: owned children purged, standalone records detach
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from tests.support.records import get_json, list_ids, make, record_exists, url
 from tests.support.tenants import Actor, TenantHandle
 
 T = "/api/v1/trash"
+ADMIN_T = "/api/v1/admin/trash"
 
 
 async def _trash_ids(actor: Actor, entity: str) -> list[str]:
@@ -143,3 +145,32 @@ async def test_purge_takes_owned_children_and_detaches_the_rest(
             assert not exists, entity
             assert (await admin.get(url(entity, rec["id"]))).status == 404
     assert await record_exists(admin.client, tenant.tenant_id, "note", bystander["id"])
+
+
+async def test_admin_trash_covers_the_whole_tenant(tenant: TenantHandle) -> None:
+    """/admin/trash: every user's trashed records, restored one by one or many at once, with a
+    result per item; the normal /trash keeps the admin's own visibility."""
+    admin, (u0, u1) = tenant.admin, tenant.users
+    theirs = [await make(u, "lead") for u in (u0, u1, u1)]
+    contact = await make(u0, "contact")
+    for actor, kind, rec in [(u0, "lead", theirs[0]), (u1, "lead", theirs[1]),
+                             (u1, "lead", theirs[2]), (u0, "contact", contact)]:  # fmt: skip
+        assert (await actor.delete(url(kind, rec["id"]))).status == 200
+    assert theirs[0]["id"] not in await _trash_ids(admin, "lead")
+    listed = await get_json(admin, f"{ADMIN_T}?entity=lead&count=true&limit=100")
+    assert {r["id"] for r in theirs} <= {i["id"] for i in listed["items"]}
+    contacts = await get_json(admin, f"{ADMIN_T}?entity=contact&limit=100")
+    assert contact["id"] in [i["id"] for i in contacts["items"]]
+    items = [{"entity": "lead", "id": theirs[0]["id"]}, {"entity": "contact", "id": contact["id"]},
+             {"entity": "lead", "id": str(uuid.uuid4())}]  # fmt: skip
+    r = await admin.post(f"{ADMIN_T}/restore", json={"items": items})
+    assert r.status == 200, await r.text()
+    results = (await r.json())["results"]
+    assert [x["status"] for x in results] == ["restored", "restored", "failed"]
+    assert results[2]["error"]["code"] == "not_found"
+    assert (await get_json(u0, url("lead", theirs[0]["id"])))["deleted_at"] is None
+    assert (await get_json(u0, url("contact", contact["id"])))["deleted_at"] is None
+    assert theirs[1]["id"] in await _trash_ids(u1, "lead")  # not asked for: still in Trash
+    assert (await u0.get(f"{ADMIN_T}?entity=lead")).status == 403
+    assert (await u0.post(f"{ADMIN_T}/restore", json={"items": items})).status == 403
+    assert (await admin.get(f"{ADMIN_T}?entity=widget")).status == 422

@@ -320,6 +320,19 @@ export const BulkResponse = /* @__PURE__ */ z.looseObject({
 });
 export type BulkResponse = z.infer<typeof BulkResponse>;
 
+export const TrashItemResult = /* @__PURE__ */ z.looseObject({
+  entity: z.enum(["lead","client","project","account","subscription","contact","interaction","note"]),
+  error: ErrorBody.nullable().optional(),
+  id: z.guid(),
+  status: z.enum(["purged","restored","failed"]),
+});
+export type TrashItemResult = z.infer<typeof TrashItemResult>;
+
+export const BulkTrashResponse = /* @__PURE__ */ z.looseObject({
+  results: z.array(TrashItemResult),
+});
+export type BulkTrashResponse = z.infer<typeof BulkTrashResponse>;
+
 export const Change = /* @__PURE__ */ z.looseObject({
   entity: z.string(),
   id: z.guid(),
