@@ -31,7 +31,7 @@ import {
   totalOf,
   withoutDone,
 } from "../src/screens/admin/settings/trash/adminTrash";
-import { PURGE_BATCH, purgeItems, type TrashItem } from "../src/screens/admin/settings/trash/trashApi";
+import { BATCH, purgeItems, type TrashItem } from "../src/screens/admin/settings/trash/trashApi";
 import { ROLES, roleLabel, sameRoles, withRole } from "../src/screens/admin/settings/users/roles";
 import { replaceUser, usersQuery } from "../src/screens/admin/settings/users/usersApi";
 
@@ -298,7 +298,7 @@ describe("admin Trash state", () => {
 
 describe("bulk purge in batches", () => {
   it("sends at most 500 per call and keeps each batch's results when a later one fails", async () => {
-    const items: TrashItem[] = Array.from({ length: PURGE_BATCH + 1 }, (_, n) => ({
+    const items: TrashItem[] = Array.from({ length: BATCH + 1 }, (_, n) => ({
       entity: "lead",
       id: `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`,
       name: `Lead ${n}`,
@@ -320,10 +320,10 @@ describe("bulk purge in batches", () => {
       fetch: fetch as typeof globalThis.fetch,
     });
     const outcomes = await purgeItems(api, items);
-    expect(sizes).toEqual([PURGE_BATCH, 1]);
-    expect(outcomes.filter((o) => o.ok)).toHaveLength(PURGE_BATCH);
-    expect(outcomes[PURGE_BATCH]).toMatchObject({ ok: false, name: `Lead ${PURGE_BATCH}` });
-    expect(outcomes[PURGE_BATCH]?.error).toMatch(/^No connection/);
+    expect(sizes).toEqual([BATCH, 1]);
+    expect(outcomes.filter((o) => o.ok)).toHaveLength(BATCH);
+    expect(outcomes[BATCH]).toMatchObject({ ok: false, name: `Lead ${BATCH}` });
+    expect(outcomes[BATCH]?.error).toMatch(/^No connection/);
     expect(outcomes[0]?.name).toBe("Lead 0");
   });
 });

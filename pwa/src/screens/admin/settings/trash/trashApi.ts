@@ -1,16 +1,16 @@
-// Trash on the server (REST): pages of trashed leads, clients and projects, restore (one call
-// per record: the API has no bulk restore) and bulk purge (admin, ≤ 500 per call), each with a
-// result per record.
-import { z } from "zod";
+// The tenant-wide Trash on the server (REST, admin): pages of every user's trashed leads, clients
+// and projects (/admin/trash), bulk restore and bulk purge (≤ 500 per call), each with a result
+// per record.
 import type { ApiClient } from "../../../../api/http";
-import { ClientList, ErrorBody, LeadList, ProjectList, PurgeItem } from "../../../../contracts/zod";
+import { BulkTrashResponse, ClientList, LeadList, ProjectList } from "../../../../contracts/zod";
 import type { TopEntity } from "../../../../records/paths";
 import { errorText } from "../shared/errors";
 import { type Outcome, outcomeOf } from "../shared/outcomes";
 
 const TRASH = "/api/v1/trash";
+const ADMIN_TRASH = "/api/v1/admin/trash";
 const LISTS = { lead: LeadList, client: ClientList, project: ProjectList } as const;
-export const PURGE_BATCH = 500;
+export const BATCH = 500;
 
 export interface TrashItem {
   entity: TopEntity;
@@ -37,7 +37,7 @@ export async function trashPage(
 ): Promise<TrashPage> {
   const params = new URLSearchParams({ entity, limit: String(limit), count: "true" });
   if (cursor) params.set("cursor", cursor);
-  const page = await api.request("GET", `${TRASH}?${params}`, undefined, LISTS[entity]);
+  const page = await api.request("GET", `${ADMIN_TRASH}?${params}`, undefined, LISTS[entity]);
   return {
     items: page.items.map((r) => ({
       entity,
@@ -59,44 +59,25 @@ const result = (item: TrashItem, error: string | null): Outcome => ({
   name: item.name,
 });
 
-/** Restore each record in turn; a failure (gone, not visible, offline) is its own result. */
-export async function restoreItems(api: ApiClient, items: readonly TrashItem[]): Promise<Outcome[]> {
-  const out: Outcome[] = [];
-  for (const item of items) {
-    try {
-      await api.request("POST", `${TRASH}/${item.entity}/${item.id}/restore`, undefined, z.unknown());
-      out.push(result(item, null));
-    } catch (err) {
-      out.push(result(item, errorText(err)));
-    }
-  }
-  return out;
-}
-
-/** The answer of POST /trash/purge (the contract declares no response model for it). */
-const PurgeResponse = z.object({
-  results: z.array(
-    z.object({
-      entity: PurgeItem.shape.entity,
-      id: z.guid(),
-      status: z.enum(["purged", "failed"]),
-      error: ErrorBody.nullish(),
-    }),
-  ),
-});
+/** Restore, in batches of at most 500; every record gets its result. */
+export const restoreItems = (api: ApiClient, items: readonly TrashItem[]): Promise<Outcome[]> =>
+  inBatches(api, `${ADMIN_TRASH}/restore`, items);
 
 /** Delete for good, in batches of at most 500; every record gets its result. */
-export async function purgeItems(api: ApiClient, items: readonly TrashItem[]): Promise<Outcome[]> {
+export const purgeItems = (api: ApiClient, items: readonly TrashItem[]): Promise<Outcome[]> =>
+  inBatches(api, `${TRASH}/purge`, items);
+
+async function inBatches(api: ApiClient, path: string, items: readonly TrashItem[]): Promise<Outcome[]> {
   const names = new Map(items.map((i) => [itemKey(i), i.name]));
   const out: Outcome[] = [];
-  for (let start = 0; start < items.length; start += PURGE_BATCH) {
-    const batch = items.slice(start, start + PURGE_BATCH);
+  for (let start = 0; start < items.length; start += BATCH) {
+    const batch = items.slice(start, start + BATCH);
     const body = { items: batch.map((i) => ({ entity: i.entity, id: i.id })) };
     try {
-      const response = await api.request("POST", `${TRASH}/purge`, body, PurgeResponse);
+      const response = await api.request("POST", path, body, BulkTrashResponse);
       out.push(...response.results.map((r) => outcomeOf(r, names.get(itemKey(r)))));
     } catch (err) {
-      // This batch was not applied (the server purges a batch or answers an error): say so for
+      // This batch was not applied (the server does a batch or answers an error): say so for
       // each of its records, and keep the results of the batches before it.
       out.push(...batch.map((i) => result(i, errorText(err))));
     }
