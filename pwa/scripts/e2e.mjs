@@ -29,6 +29,7 @@ import { screenshots, tally } from "./e2e/lib.mjs";
 import { offlineJourney } from "./e2e/offline-journey.mjs";
 import { overviewsJourney } from "./e2e/overviews-journey.mjs";
 import { reportsJourney } from "./e2e/reports-journey.mjs";
+import { resolveJourney } from "./e2e/resolve-journey.mjs";
 import { sessionJourney } from "./e2e/session-journey.mjs";
 import { settingsJourney } from "./e2e/settings-journey.mjs";
 import { tourJourney } from "./e2e/tour-journey.mjs";
@@ -93,6 +94,7 @@ async function main() {
     if (runs("reports")) await reportsJourney(ctx);
     if (runs("overviews")) await overviewsJourney(ctx);
     if (runs("settings")) await settingsJourney(ctx);
+    if (runs("resolve")) await resolveJourney(ctx);
     if (runs("update")) await updateJourney(ctx); // last: it publishes the next version
   } finally {
     await browser.close();

@@ -54,6 +54,10 @@ class ConflictList(BaseModel):
     next_cursor: str | None
     limit: int
     total: int | None = None
+    record_titles: dict[uuid.UUID, str | None] = Field(
+        description="The listed records' display names by record id (null: the record is gone); "
+        "the admin may have none of them on a device"
+    )
 
 
 class ConflictUser(BaseModel):
@@ -81,6 +85,9 @@ class ConflictFieldView(BaseModel):
 
 
 class ConflictRecordState(BaseModel):
+    title: str | None = Field(
+        description="The record's display name (a lead's name...; null when the record is gone)"
+    )
     exists: bool
     version: int | None
     deleted_at: UtcDateTime | None

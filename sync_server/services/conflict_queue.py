@@ -130,10 +130,25 @@ async def list_conflicts(repos: Repositories, query: ConflictListQuery) -> dict[
         "items": [read(c) for c in page.rows],
         "next_cursor": encode_cursor(last.created_at, last.id) if page.has_more and last else None,
         "limit": query.limit,
+        "record_titles": {str(k): v for k, v in (await _titles(repos, page.rows)).items()},
     }
     if page.total is not None:
         body["total"] = page.total
     return body
+
+
+async def _titles(repos: Repositories, rows: list[Conflict]) -> dict[uuid.UUID, str | None]:
+    """The listed records' names, one primary-key read per record of the page (at most
+    ``limit``, 100)."""
+    titles: dict[uuid.UUID, str | None] = {}
+    for conflict in rows:
+        if conflict.record_id in titles:
+            continue
+        spec = ENTITIES.get(conflict.entity)
+        row = await _record(repos, spec, conflict.record_id) if spec else None
+        live = serialize(spec, row) if spec and row else None
+        titles[conflict.record_id] = record_title(conflict.entity, live)
+    return titles
 
 
 # Detail -----------------------------------------------------------------------------------------
@@ -155,6 +170,27 @@ def _spec(conflict: Conflict) -> EntitySpec:
 
 async def _record(repos: Repositories, spec: EntitySpec, record_id: uuid.UUID) -> RecordBase | None:
     return await repos.records.get(spec, record_id, visible_to=None)
+
+
+def record_title(entity: str, values: Mapping[str, Any] | None) -> str | None:
+    """A record's display name, as the app shows it (pwa/src/records/paths.ts ``titleOf``): the
+    admin may not have the record on a device, so the list and the detail carry it."""
+    if values is None:
+        return None
+
+    def text(name: str) -> str:
+        value = values.get(name)
+        return value.strip() if isinstance(value, str) else ""
+
+    if entity == "contact":
+        title = " ".join(t for t in (text("first_name"), text("last_name")) if t)
+    elif entity == "account":
+        title = text("account_name") or text("account_number")
+    elif entity == "note":
+        title = text("body").split("\n")[0]
+    else:
+        title = text({"subscription": "plan_name", "interaction": "summary"}.get(entity, "name"))
+    return title or None
 
 
 def device_deleted(conflict: Conflict) -> bool:
@@ -253,6 +289,7 @@ async def _detail(repos: Repositories, conflict: Conflict) -> dict[str, Any]:
         "pushed_at": conflict.created_at,
         "edited_at": conflict.client_time,
         "record": {
+            "title": record_title(conflict.entity, live),
             "exists": row is not None,
             "version": row.version if row is not None else None,
             "deleted_at": row.deleted_at if row is not None else None,

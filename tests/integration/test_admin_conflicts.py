@@ -157,9 +157,10 @@ async def test_list_filters_and_pages(tenant: TenantHandle) -> None:
     r = await admin.get(f"{Q}?count=true")
     assert r.status == 200, await r.text()
     body = await r.json()
-    assert set(body) == {"items", "next_cursor", "limit", "total"}
+    assert set(body) == {"items", "next_cursor", "limit", "total", "record_titles"}
     assert body["total"] == 2 and body["limit"] == 25 and body["next_cursor"] is None
     assert {i["id"] for i in body["items"]} == {open_id, auto_id}
+    assert body["record_titles"] == {s.lead["id"]: s.lead["name"]}
     assert "total" not in await (await admin.get(Q)).json()
 
     assert [i["id"] for i in await list_items(admin, "status=open")] == [open_id]
@@ -237,7 +238,7 @@ async def test_detail_shows_both_sides_who_device_and_live_values(tenant: Tenant
     assert set(d["field_views"]) == {"lead_status"}
     assert d["current"] == {"lead_status": "contacted"}
     assert d["record"]["exists"] is True and d["record"]["deleted_at"] is None
-    assert d["record"]["version"] >= 1
+    assert d["record"]["version"] >= 1 and d["record"]["title"] == s.lead["name"]
     assert set(d["choices"]) == {"server", "client", "custom"}
 
     auto = await (await s.admin.get(f"{Q}/{auto_id}")).json()
@@ -527,6 +528,7 @@ async def test_update_purged_needs_custom_when_incomplete(tenant: TenantHandle) 
     cid = held["conflict_id"]
     d = await (await s.admin.get(f"{Q}/{cid}")).json()
     assert d["kind"] == "update_purged" and d["record"]["exists"] is False
+    assert d["record"]["title"] is None
     assert d["current"] is None and d["field_views"]["phone"]["client"] == "555-0199"
 
     body = await resolve(s.admin, cid, 422, choice="client")

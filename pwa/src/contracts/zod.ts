@@ -450,6 +450,7 @@ export type ConflictFieldView = z.infer<typeof ConflictFieldView>;
 export const ConflictRecordState = /* @__PURE__ */ z.looseObject({
   deleted_at: z.iso.datetime({ offset: true }).nullable(),
   exists: z.boolean(),
+  title: z.string().nullable(),
   version: z.int().nullable(),
 });
 export type ConflictRecordState = z.infer<typeof ConflictRecordState>;
@@ -513,6 +514,7 @@ export const ConflictList = /* @__PURE__ */ z.looseObject({
   items: z.array(ConflictRead),
   limit: z.int(),
   next_cursor: z.string().nullable(),
+  record_titles: z.record(z.string(), z.unknown()),
   total: z.int().nullable().optional(),
 });
 export type ConflictList = z.infer<typeof ConflictList>;
