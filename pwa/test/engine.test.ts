@@ -189,6 +189,32 @@ describe("SyncEngine", () => {
     engine.stop();
   });
 
+  it("a sync that ends after the browser went offline leaves the indicator offline", async () => {
+    vi.useFakeTimers();
+    const { server, engine } = setup();
+    let onLine = true;
+    vi.stubGlobal("navigator", {
+      get onLine() {
+        return onLine;
+      },
+    });
+    const push = server.push.bind(server);
+    server.push = async (request) => {
+      const response = await push(request);
+      onLine = false; // the connection drops while the answer is on its way back
+      return response;
+    };
+    try {
+      engine.start();
+      await engine.mutate({ entity: "lead", id: id(1), op: "create", fields: { name: "Late" } });
+      await vi.advanceTimersByTimeAsync(100);
+      expect(server.received).toEqual([1]);
+      expect(engine.getStatus()).toMatchObject({ online: false, phase: "offline" });
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it("surfaces update-required on 426 and keeps the queue", async () => {
     vi.useFakeTimers();
     const { server, store, engine } = setup();

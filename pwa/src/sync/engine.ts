@@ -156,7 +156,10 @@ export class SyncEngine {
     try {
       await this.lock(() => this.options.client.sync());
       this.attempt = 0;
-      this.set({ phase: "idle", lastError: null, online: true });
+      // The server answered; but if the browser went offline while it did, the "offline" event
+      // has the last word (a late success must not flip the indicator back to online).
+      const online = isOnline();
+      this.set({ phase: online ? "idle" : "offline", lastError: null, online });
     } catch (err) {
       this.fail(err);
     } finally {
