@@ -46,6 +46,7 @@ const FULL: TenantConfig = {
   currency: "EUR",
   date_format: "DD.MM.YYYY",
   features: { calendar: false },
+  nouns: { client: { singular: "Customer", plural: "Customers" } },
 };
 
 const noun = (entity: string, plural = false) => `${entity[0]?.toUpperCase()}${entity.slice(1)}${plural ? "s" : ""}`;
@@ -70,6 +71,9 @@ describe("the configuration form", () => {
     });
     expect(body.features).toEqual(Object.fromEntries(FEATURES.map((f) => [f, f !== "calendar"])));
     expect(body.branding).toEqual(FULL.branding);
+    expect(form.nouns.client).toEqual({ singular: "Customer", plural: "Customers" });
+    expect(form.nouns.lead).toEqual({ singular: "", plural: "" });
+    expect(body.nouns).toEqual(FULL.nouns);
     expect(checkForm(form)).toEqual({ ok: true, body });
   });
 

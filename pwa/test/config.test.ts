@@ -121,3 +121,23 @@ describe("formats", () => {
     expect(formatMoney("abc")).toBe("abc");
   });
 });
+
+describe("tenant record names", () => {
+  it("name records the tenant's way, falling back to the default for anything missing or broken", () => {
+    const config = crmConfig(
+      parseTenantConfig({
+        nouns: {
+          client: { singular: "Customer", plural: "Customers" },
+          lead: { singular: "Prospect", plural: "  " },
+          project: "not a noun",
+        },
+      }),
+    );
+    expect(config.noun("client")).toBe("Customer");
+    expect(config.noun("client", true)).toBe("Customers");
+    expect(config.noun("lead")).toBe("Prospect");
+    expect(config.noun("lead", true)).toBe("Leads");
+    expect(config.noun("project", true)).toBe("Projects");
+    expect(crmConfig(parseTenantConfig({})).noun("note")).toBe("Note");
+  });
+});

@@ -76,11 +76,26 @@ class StatusLabels(Strict):
     followup_status: dict[FollowupStatus, Label] = Field(default_factory=dict)
 
 
+NounEntity = Literal[
+    "lead", "client", "project", "account", "subscription", "contact", "interaction", "note"
+]
+
+
+class Noun(Strict):
+    """What the tenant calls a kind of record (e.g. "Customer" / "Customers" for client)."""
+
+    singular: Label
+    plural: Label
+
+
 class TenantConfig(Strict):
     """The whole configuration: ``PUT`` replaces it (absent fields take their defaults)."""
 
     branding: Branding = Field(default_factory=Branding)
     labels: StatusLabels = Field(default_factory=StatusLabels)
+    nouns: dict[NounEntity, Noun] = Field(
+        default_factory=dict, description="Record names on screen; absent ones keep the default"
+    )
     lead_sources: list[Choice] = Field(default_factory=list, max_length=100)
     business_types: list[Choice] = Field(default_factory=list, max_length=100)
     currency: Currency = Field(default="USD", description="ISO 4217 code")

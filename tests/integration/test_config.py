@@ -27,6 +27,7 @@ FULL: dict[str, Any] = {
         "subscription_status": {"paused": "On hold"},
         "followup_status": {"rescheduled": "Moved"},
     },
+    "nouns": {"client": {"singular": "Customer", "plural": "Customers"}},
     "lead_sources": ["Referral", "Trade show"],
     "business_types": ["Restaurant", "Office"],
     "currency": "EUR",
@@ -82,6 +83,9 @@ async def test_relabelling_never_adds_or_removes_a_status(tenant: TenantHandle) 
         ({"lead_sources": ["Web", "web"]}, "lead_sources"),
         ({"business_types": ["x" * 121]}, "business_types.0"),
         ({"tenant_id": "x"}, "tenant_id"),
+        ({"nouns": {"deal": {"singular": "Deal", "plural": "Deals"}}}, "nouns.deal.[key]"),
+        ({"nouns": {"client": {"singular": "Customer"}}}, "nouns.client.plural"),
+        ({"nouns": {"lead": {"singular": "", "plural": "Leads"}}}, "nouns.lead.singular"),
     ]
     for body, field in cases:
         field_error(await put(admin, body, 422), field)

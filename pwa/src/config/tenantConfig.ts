@@ -38,6 +38,13 @@ export const TenantConfig = z.object({
   date_format: z.string().catch("MM/DD/YYYY"),
   /** absent features are on */
   features: z.record(z.string(), z.boolean().catch(true)).catch({}),
+  /** the tenant's names of records; absent ones keep the default */
+  nouns: z
+    .record(
+      z.string(),
+      z.object({ singular: z.string().catch(""), plural: z.string().catch("") }).catch({ singular: "", plural: "" }),
+    )
+    .catch({}),
 });
 export type TenantConfig = z.infer<typeof TenantConfig>;
 
@@ -113,10 +120,16 @@ const ENTITY_NOUNS: Record<EntityNoun, [string, string]> = {
   note: ["Note", "Notes"],
 };
 
-/** The name of an entity on screen. One place, so a contract field for tenant nouns (not in
- * TenantConfig v1) can be wired in here alone. */
-export function entityNoun(_config: TenantConfig, entity: EntityNoun, plural = false): string {
-  return ENTITY_NOUNS[entity][plural ? 1 : 0];
+export const ENTITY_NOUN_KEYS = Object.keys(ENTITY_NOUNS) as EntityNoun[];
+
+/** The built-in name of an entity (singular, plural), before the tenant's own. */
+export const defaultNoun = (entity: EntityNoun, plural = false): string => ENTITY_NOUNS[entity][plural ? 1 : 0];
+
+/** The name of an entity on screen: the tenant's (config `nouns`), else the default. */
+export function entityNoun(config: TenantConfig, entity: EntityNoun, plural = false): string {
+  const own = config.nouns[entity];
+  const name = plural ? own?.plural : own?.singular;
+  return name?.trim() || defaultNoun(entity, plural);
 }
 
 /** The tenant's brand colour if it is "#RRGGBB" (the contract's HexColor; nothing else is let

@@ -852,6 +852,12 @@ export const NotesViewPrefs = /* @__PURE__ */ z.strictObject({
 });
 export type NotesViewPrefs = z.infer<typeof NotesViewPrefs>;
 
+export const Noun = /* @__PURE__ */ z.strictObject({
+  plural: z.string().trim().refine(...minChars(1)).refine(...maxChars(60)),
+  singular: z.string().trim().refine(...minChars(1)).refine(...maxChars(60)),
+});
+export type Noun = z.infer<typeof Noun>;
+
 export const ProjectsViewPrefs = /* @__PURE__ */ z.strictObject({
   columns: z.array(z.enum(["id","created_at","updated_at","created_by","version","name","description","project_status","project_start","project_end","project_worth","value_type","client_id","lead_id","assigned_to","notes"])).min(1).nullable().optional(),
   page_size: z.int().min(10).max(100).nullable().optional(),
@@ -1115,6 +1121,7 @@ export const TenantConfig = /* @__PURE__ */ z.strictObject({
   features: z.record(z.string(), z.unknown()).optional(),
   labels: StatusLabels.optional(),
   lead_sources: z.array(z.string().trim().refine(...minChars(1)).refine(...maxChars(120))).max(100).optional(),
+  nouns: z.record(z.string(), z.unknown()).optional(),
 });
 export type TenantConfig = z.infer<typeof TenantConfig>;
 

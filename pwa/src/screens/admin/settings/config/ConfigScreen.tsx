@@ -14,6 +14,7 @@ import {
   FeaturesSection,
   LabelsSection,
   ListsSection,
+  NounsSection,
   RegionSection,
   type SectionProps,
 } from "./ConfigSections";
@@ -99,6 +100,7 @@ export function ConfigScreen() {
           <FormError message={errors.root} />
           <BrandingSection {...props} />
           <LabelsSection {...props} />
+          <NounsSection {...props} />
           <ListsSection {...props} />
           <RegionSection {...props} />
           <FeaturesSection {...props} />

@@ -1,7 +1,7 @@
 // The parts of the configuration form: branding (with a live preview of the colour), status
-// names (relabel only), suggestion lists, money and dates, feature toggles.
+// names (relabel only), record names, suggestion lists, money and dates, feature toggles.
 import { useState } from "react";
-import { CLOSED_LISTS, humanize, RELABELLED } from "../../../../config/tenantConfig";
+import { CLOSED_LISTS, defaultNoun, ENTITY_NOUN_KEYS, humanize, RELABELLED } from "../../../../config/tenantConfig";
 import { useCRMConfig } from "../../../../hooks/useCRMConfig";
 import { Field, Input, Select, TextArea } from "../../../../ui/Field";
 import { formatDate, formatMoney } from "../../../../ui/format";
@@ -197,6 +197,49 @@ export function LabelsSection({ form, errors, change }: SectionProps) {
                       </p>
                     )}
                   </div>
+                </div>
+              );
+            })}
+          </fieldset>
+        ))}
+      </div>
+    </Section>
+  );
+}
+
+export function NounsSection({ form, errors, change }: SectionProps) {
+  return (
+    <Section
+      id="cfg-nouns"
+      title="Record names"
+      intro='What each kind of record is called everywhere in the app (e.g. "Customer" for client). Leave both empty for the default.'
+    >
+      <div className="grid gap-x-4 gap-y-2 sm:grid-cols-2">
+        {ENTITY_NOUN_KEYS.map((entity) => (
+          <fieldset key={entity} className="grid grid-cols-2 gap-2">
+            <legend className="mb-1 text-sm font-medium text-slate-800">{defaultNoun(entity)}</legend>
+            {(["singular", "plural"] as const).map((form_) => {
+              const id = `nouns.${entity}.${form_}`;
+              return (
+                <div key={form_}>
+                  <label htmlFor={id} className="sr-only">
+                    {`${defaultNoun(entity)}, ${form_}`}
+                  </label>
+                  <Input
+                    id={id}
+                    value={form.nouns[entity][form_]}
+                    placeholder={defaultNoun(entity, form_ === "plural")}
+                    maxLength={LABEL_MAX}
+                    invalid={!!errors[id]}
+                    onChange={(e) =>
+                      change({ nouns: { ...form.nouns, [entity]: { ...form.nouns[entity], [form_]: e.target.value } } })
+                    }
+                  />
+                  {errors[id] && (
+                    <p id={`${id}-error`} role="alert" className="mt-1 text-xs text-red-700">
+                      {errors[id]}
+                    </p>
+                  )}
                 </div>
               );
             })}

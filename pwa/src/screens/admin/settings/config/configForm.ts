@@ -2,7 +2,14 @@
 // into inputs and back, validated with the generated schema before it is sent. Status lists are
 // closed: the form has one name per existing value and nothing to add or remove one; an empty
 // name means "the default".
-import { CLOSED_LISTS, type ClosedList, humanize, RELABELLED } from "../../../../config/tenantConfig";
+import {
+  CLOSED_LISTS,
+  type ClosedList,
+  ENTITY_NOUN_KEYS,
+  type EntityNoun,
+  humanize,
+  RELABELLED,
+} from "../../../../config/tenantConfig";
 import { TenantConfig } from "../../../../contracts/zod";
 import { fieldFor } from "../shared/errors";
 
@@ -40,6 +47,8 @@ export interface ConfigForm {
   primary_color: string;
   /** list -> value -> display name ("" = default) */
   labels: Record<string, Record<string, string>>;
+  /** entity -> its name, singular and plural ("" = default) */
+  nouns: Record<EntityNoun, { singular: string; plural: string }>;
   /** one per line */
   lead_sources: string;
   business_types: string;
@@ -54,6 +63,7 @@ export const FORM_FIELDS: readonly string[] = [
   "branding.logo_url",
   "branding.primary_color",
   ...RELABELLED.flatMap((list) => CLOSED_LISTS[list].map((value) => `labels.${list}.${value}`)),
+  ...ENTITY_NOUN_KEYS.flatMap((e) => [`nouns.${e}.singular`, `nouns.${e}.plural`]),
   "lead_sources",
   "business_types",
   "currency",
@@ -64,6 +74,8 @@ export const FORM_FIELDS: readonly string[] = [
 const lines = (values: readonly string[] | undefined): string => (values ?? []).join("\n");
 
 export function toForm(config: TenantConfig): ConfigForm {
+  // The generated schema keeps `nouns` as a map of unknowns (its keys are a closed list).
+  const nouns = (config.nouns ?? {}) as Record<string, { singular?: string; plural?: string } | undefined>;
   const labels = config.labels as Record<string, Record<string, unknown> | undefined> | undefined;
   return {
     name: config.branding?.name ?? "",
@@ -75,6 +87,9 @@ export function toForm(config: TenantConfig): ConfigForm {
         Object.fromEntries(CLOSED_LISTS[list].map((v) => [v, String(labels?.[list]?.[v] ?? "")])),
       ]),
     ),
+    nouns: Object.fromEntries(
+      ENTITY_NOUN_KEYS.map((e) => [e, { singular: nouns[e]?.singular ?? "", plural: nouns[e]?.plural ?? "" }]),
+    ) as ConfigForm["nouns"],
     lead_sources: lines(config.lead_sources),
     business_types: lines(config.business_types),
     currency: config.currency ?? "USD",
@@ -109,6 +124,12 @@ export function fromForm(form: ConfigForm): TenantConfig {
       primary_color: orNull(form.primary_color)?.toLowerCase() ?? null,
     },
     labels,
+    // A name is saved when either form was typed (the other then fails validation, on its field).
+    nouns: Object.fromEntries(
+      Object.entries(form.nouns)
+        .map(([e, n]) => [e, { singular: n.singular.trim(), plural: n.plural.trim() }] as const)
+        .filter(([, n]) => n.singular || n.plural),
+    ),
     lead_sources: splitLines(form.lead_sources),
     business_types: splitLines(form.business_types),
     currency: form.currency,
