@@ -133,7 +133,10 @@ export function defineConvertSuite(name: string, fresh: () => StorageBackend): v
     });
 
     it("undoes everything when the server holds the conversion in a conflict", async () => {
-      await store.recordPushResults([{ mid: 1, status: "conflict", seq: 12, conflict_id: null, error: null }], 1);
+      await store.recordPushResults(
+        [{ mid: 1, status: "conflict", seq: 12, conflict_id: null, error: null, original_status: null }],
+        1,
+      );
       await store.applyPull(snapshot({ fromCursor: "c1", cursor: "c2", last_mutation_id: 1, changes: [] }));
       expect(await store.get("client", CLIENT)).toBeUndefined();
       expect(await store.get("lead", LEAD)).toMatchObject({ lead_status: "qualified" });
@@ -142,7 +145,10 @@ export function defineConvertSuite(name: string, fresh: () => StorageBackend): v
 
     it("undoes everything at once when the server refuses the conversion", async () => {
       const error = { error: "This lead is already converted", code: "already_converted", details: {} };
-      await store.recordPushResults([{ mid: 1, status: "rejected", seq: null, conflict_id: null, error }], 1);
+      await store.recordPushResults(
+        [{ mid: 1, status: "rejected", seq: null, conflict_id: null, error, original_status: null }],
+        1,
+      );
       expect(await store.get("client", CLIENT)).toBeUndefined();
       expect(await store.get("interaction", CALL)).toMatchObject({ lead_id: LEAD });
       expect((await store.rejected())[0]).toMatchObject({ op: "convert", error });

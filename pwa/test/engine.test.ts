@@ -26,10 +26,24 @@ class CountingServer implements SyncTransport {
     await new Promise((r) => setTimeout(r, 5));
     const results = request.mutations.map((m) => {
       if (m.mid <= this.last)
-        return { mid: m.mid, status: "duplicate" as const, seq: null, conflict_id: null, error: null };
+        return {
+          mid: m.mid,
+          status: "duplicate" as const,
+          seq: null,
+          conflict_id: null,
+          error: null,
+          original_status: null,
+        };
       this.last = m.mid;
       this.received.push(m.mid);
-      return { mid: m.mid, status: "applied" as const, seq: m.mid, conflict_id: null, error: null };
+      return {
+        mid: m.mid,
+        status: "applied" as const,
+        seq: m.mid,
+        conflict_id: null,
+        error: null,
+        original_status: null,
+      };
     });
     return { results, last_mutation_id: this.last, seq: this.last };
   }

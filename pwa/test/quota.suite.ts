@@ -89,7 +89,14 @@ export function defineQuotaSuite(name: string, fresh: () => StorageBackend): voi
 
     it("a push answer that does not fit is simply not recorded (the retry is a duplicate)", async () => {
       disk.full = true;
-      const applied = { mid: 1, status: "applied" as const, seq: 4, conflict_id: null, error: null };
+      const applied = {
+        mid: 1,
+        status: "applied" as const,
+        seq: 4,
+        conflict_id: null,
+        error: null,
+        original_status: null,
+      };
       await expect(store.recordPushResults([applied], 1)).rejects.toBeInstanceOf(StorageFullError);
       disk.full = false;
       expect((await store.meta()).pushed_upto).toBe(0);

@@ -237,8 +237,8 @@ export function defineStoreSuite(name: string, factory: BackendFactory): void {
       const error = { error: "Invalid", code: "validation_error", details: { fields: { lead_status: ["bad"] } } };
       await store.recordPushResults(
         [
-          { mid: 1, status: "rejected", seq: null, conflict_id: null, error },
-          { mid: 2, status: "applied", seq: 40, conflict_id: null, error: null },
+          { mid: 1, status: "rejected", seq: null, conflict_id: null, error, original_status: null },
+          { mid: 2, status: "applied", seq: 40, conflict_id: null, error: null, original_status: null },
         ],
         2,
       );
@@ -253,6 +253,27 @@ export function defineStoreSuite(name: string, factory: BackendFactory): void {
       expect(await store.rejected()).toHaveLength(1);
       await store.dismissRejected(rejected[0]?.key ?? "");
       expect(await store.rejected()).toEqual([]);
+    });
+
+    it("a duplicate that tells of a first-push rejection lists it (that answer was lost)", async () => {
+      await store.meta();
+      await store.applyPull(
+        batch({ changes: [{ entity: "lead", id: LEAD_A, seq: 3, op: "put", record: serverLead(LEAD_A) }] }),
+      );
+      await store.mutate({ entity: "lead", id: LEAD_A, op: "update", fields: { lead_status: "won" } });
+      await store.mutate({ entity: "lead", id: LEAD_A, op: "update", fields: { phone: "555-0103" } });
+      const error = { error: "Invalid", code: "validation_error", details: {} };
+      const replay = { status: "duplicate" as const, seq: null, conflict_id: null };
+      await store.recordPushResults(
+        [
+          { ...replay, mid: 1, error, original_status: "rejected" },
+          { ...replay, mid: 2, error: null, original_status: null }, // not remembered: as before
+        ],
+        2,
+      );
+      expect(await store.get("lead", LEAD_A)).toMatchObject({ lead_status: "new", phone: "555-0103" });
+      expect(await store.rejected()).toMatchObject([{ mid: 1, error, fields: { lead_status: "won" } }]);
+      expect((await store.meta()).pushed_upto).toBe(2);
     });
 
     it("rewinds to the server's counter and closes a hole by renumbering", async () => {

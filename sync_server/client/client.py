@@ -172,12 +172,17 @@ class SyncClient:
         self.acked_mid = max(self.acked_mid, response.last_mutation_id)
         for result in response.results:
             mutation = sent.get(result.mid)
-            if mutation is None or result.status == "duplicate" or result.mid in self.results:
+            # A duplicate says what the first push did when the server remembers it: the answer
+            # to that push may have been lost, and a rejection or a hold must not pass unseen.
+            status = result.original_status if result.status == "duplicate" else result.status
+            if mutation is None or status in (None, "duplicate") or result.mid in self.results:
                 continue
+            if status != result.status:  # kept as the first answer would have been
+                result = result.model_copy(update={"status": status, "original_status": None})
             self.results[result.mid] = (mutation, result)
-            if result.status == "rejected":
+            if status == "rejected":
                 self.rejected.append(Rejection(mutation, result.error))
-            elif result.status == "conflict":
+            elif status == "conflict":
                 self.waiting[result.mid] = result.conflict_id
 
     # --- pull -----------------------------------------------------------------------------------

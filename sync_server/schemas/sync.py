@@ -46,6 +46,12 @@ class MutationResult(Response):
     seq: int | None
     conflict_id: uuid.UUID | None = None
     error: ErrorBody | None = None
+    original_status: MutationStatus | None = Field(
+        default=None,
+        description="On a `duplicate`: what this mutation's first push did (`applied`, `merged`, "
+        "`conflict` or `rejected`, with that push's `conflict_id` / `error`), so a device whose "
+        "answer was lost still learns it; null when the server no longer remembers (compacted)",
+    )
 
 
 class PushResponse(Response):

@@ -805,6 +805,7 @@ export const MutationResult = /* @__PURE__ */ z.looseObject({
   conflict_id: z.guid().nullable(),
   error: ErrorBody.nullable(),
   mid: z.int(),
+  original_status: z.enum(["applied","merged","conflict","rejected","duplicate"]).nullable(),
   seq: z.int().nullable(),
   status: z.enum(["applied","merged","conflict","rejected","duplicate"]),
 });

@@ -218,8 +218,10 @@ export class LocalStore {
       const touched = new Set<string>();
       for (const result of results) {
         const entry = await outbox.get(result.mid);
-        if (!entry || result.status === "duplicate") continue;
-        const { status, seq, conflict_id, error } = result;
+        // A duplicate tells what the first push did (its answer may have been lost on the way).
+        const status = result.status === "duplicate" ? result.original_status : result.status;
+        if (!entry || !status || status === "duplicate") continue;
+        const { seq, conflict_id, error } = result;
         await outbox.put({ ...entry, result: { status, seq, conflict_id, error } });
         if (status === "rejected") {
           await this.keepRejected(tx, entry, error ?? null);
