@@ -102,9 +102,17 @@ async def explain_records(manifest: dict[str, Any]) -> dict[str, str]:
             user,
             lambda r: r.records.page(lead, ListQuery(q=Q, limit=25), visible_to=uid),
         ),
+        "API list: leads?q=zzqx&limit=25 (no match: every visible row is read)": (
+            user,
+            lambda r: r.records.page(lead, ListQuery(q="zzqx", limit=25), visible_to=uid),
+        ),
         "API detail: leads/{id}": (
             user,
             lambda r: r.records.get(lead, some_lead, visible_to=uid),
+        ),
+        "auth live check (every authenticated request)": (
+            user,
+            lambda r: r.users.live_token(uid, "bench-jti"),
         ),
     }
     for entity in ("lead", "client", "project", "interaction"):

@@ -1,7 +1,7 @@
 """REST record endpoints on a large data set: p50/p95 of the API beside plain asyncpg, same run.
 
     .venv/bin/python -m bench.records_bench [--quick] [--duration 15] [--raw-duration 8]
-        [--concurrency 1 50] [--profile list_status] [--explain]
+        [--concurrency 1 50] [--open-loop 50] [--profile list_status] [--explain]
 
 Against a real ``python -m sync_server serve`` (PostgreSQL as the non-owner app role, RLS on,
 Redis, INFO logs to a file) on the database of ``bench/seed.py`` (seeded first if absent):
@@ -17,6 +17,13 @@ user each, 5 per tenant across 10 tenants), then the same rows through a plain a
 (one transaction with ``app.tenant_id`` set, as the app role under RLS, a pool as large as the
 server's) for the same number of clients: ratio = API p95 / raw p95. The list scenarios check
 once that the API and the raw query return the same ids.
+
+Closed loops measure capacity: with N clients each sending its next request as soon as the last
+one returns, latency is about N / throughput. ``--open-loop N`` also runs every scenario with N
+clients that each send one request a second whatever the answers (a realistic office load);
+latency is counted from each request's scheduled start, so a server that falls behind shows it.
+"client CPU" is the benchmark process's own CPU per request: client, server and PostgreSQL share
+the machine's cores.
 """
 
 from __future__ import annotations
@@ -24,7 +31,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import sys
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -188,16 +197,56 @@ async def same_rows(
     return out
 
 
+async def open_loop(
+    name: str, clients: int, duration: float, op: Callable[[int], Awaitable[bool]]
+) -> Result:
+    """``clients`` each start one request a second (phases spread over the first second) for
+    ``duration`` seconds, without waiting for earlier answers. Latency runs from the scheduled
+    start, so time spent queueing behind a busy server counts."""
+    result = Result(name, clients)
+    loop = asyncio.get_running_loop()
+    start = loop.time() + 0.1
+    schedule = sorted(start + w / clients + k for w in range(clients) for k in range(int(duration)))
+
+    async def one(w: int, at: float) -> None:
+        await asyncio.sleep(max(0.0, at - loop.time()))
+        try:
+            ok = await op(w)
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            result.errors += 1
+            result.count(type(exc).__name__)
+            return
+        if ok:
+            result.latencies.append(loop.time() - at)
+        else:
+            result.errors += 1
+
+    tasks = [one(i % clients, at) for i, at in enumerate(schedule)]
+    await asyncio.gather(*tasks)
+    result.seconds = loop.time() - start
+    return result
+
+
+async def drive(
+    is_open: bool, scenario: str, n: int, seconds: float, op: Callable[[int], Awaitable[bool]]
+) -> Result:
+    if is_open:
+        return await open_loop(scenario, n, seconds, op)
+    return await closed_loop(scenario, n, seconds, op)
+
+
 # Running -----------------------------------------------------------------------------------------
 
 
 def _row(api: Result, raw: Result | None) -> list[object]:
     nan = float("nan")
     ratio = api.pct(95) / raw.pct(95) if raw and raw.ok else nan
+    clients = f"{api.concurrency} open" if api.extra.get("open_loop") else api.concurrency
     return [
-        api.scenario, api.concurrency, api.ok, api.errors, api.rate, api.pct(50), api.pct(95),
+        api.scenario, clients, api.ok, api.errors, api.rate, api.pct(50), api.pct(95),
         api.pct(99), api.extra.get("server_cpu_ms_per_op", nan),
-        api.extra.get("db_cpu_ms_per_op", nan), raw.rate if raw else nan,
+        api.extra.get("db_cpu_ms_per_op", nan), api.extra.get("client_cpu_ms_per_op", nan),
+        raw.rate if raw else nan,
         raw.pct(50) if raw else nan, raw.pct(95) if raw else nan,
         raw.extra.get("db_cpu_ms_per_op", nan) if raw else nan, ratio,
     ]  # fmt: skip
@@ -205,7 +254,8 @@ def _row(api: Result, raw: Result | None) -> list[object]:
 
 HEADERS = (
     "scenario", "clients", "api ok", "api errors", "api req/s", "api p50 ms", "api p95 ms",
-    "api p99 ms", "server CPU ms/req", "PG CPU ms/req", "raw q/s", "raw p50 ms", "raw p95 ms",
+    "api p99 ms", "server CPU ms/req", "PG CPU ms/req", "client CPU ms/req", "raw q/s",
+    "raw p50 ms", "raw p95 ms",
     "raw PG CPU ms/q", "p95 ratio api/raw",
 )  # fmt: skip
 
@@ -228,41 +278,53 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         try:
             await sample_ids(pool, actors, 400)
             timeout = aiohttp.ClientTimeout(total=60)
-            connector = aiohttp.TCPConnector(limit=max(args.concurrency))
+            connector = aiohttp.TCPConnector(limit=0)  # open loops may overlap requests
             async with aiohttp.ClientSession(
                 server.base, timeout=timeout, connector=connector
             ) as s:
                 checks = await same_rows(s, pool, actors[0])
                 log(f"same rows from API and raw query: {checks}")
+                runs = [(n, False) for n in args.concurrency]
+                runs += [(args.open_loop, True)] if args.open_loop else []
                 results: list[tuple[Result, Result | None]] = []
-                for n in args.concurrency:
+                for n, is_open in runs:
                     for scenario in args.scenarios:
-                        log(f"{scenario} x{n}: API {args.duration:g} s")
+                        label = f"{scenario} x{n}" + (" open loop" if is_open else "")
+                        log(f"{label}: API {args.duration:g} s")
                         ctx = (
                             common.profiled(server.process.pid, f"{scenario}-x{n}", args.duration)
                             if scenario in args.profile and n == max(args.concurrency)
+                            and not is_open
                             else contextlib.nullcontext()
-                        )
+                        )  # fmt: skip
                         meter = common.CpuMeter(db, server.process.pid)
+                        client_cpu = time.process_time()
                         async with ctx, meter:
-                            api = await closed_loop(
-                                scenario, n, args.duration, api_op(s, scenario, actors)
+                            api = await drive(
+                                is_open, scenario, n, args.duration, api_op(s, scenario, actors)
                             )
-                        api.extra |= meter.per_op_ms(api.ok + n)
+                        ops = api.ok + api.errors + (0 if is_open else n)  # + closed-loop warm-up
+                        api.extra |= meter.per_op_ms(ops)
+                        api.extra["client_cpu_ms_per_op"] = round(
+                            1000 * (time.process_time() - client_cpu) / max(ops, 1), 2
+                        )
+                        api.extra["open_loop"] = is_open
                         raw = None
                         if args.raw_duration > 0:
-                            log(f"{scenario} x{n}: raw asyncpg {args.raw_duration:g} s")
+                            log(f"{label}: raw asyncpg {args.raw_duration:g} s")
                             raw_meter = common.CpuMeter(db)
                             async with raw_meter:
-                                raw = await closed_loop(
-                                    scenario, n, args.raw_duration, raw_op(pool, scenario, actors)
-                                )
-                            raw.extra |= raw_meter.per_op_ms(raw.ok + n)
+                                raw = await drive(
+                                    is_open, scenario, n, args.raw_duration,
+                                    raw_op(pool, scenario, actors),
+                                )  # fmt: skip
+                            raw.extra |= raw_meter.per_op_ms(raw.ok + (0 if is_open else n))
                         results.append((api, raw))
                         print(common.table(HEADERS, [_row(api, raw)]).splitlines()[-1],
                               file=sys.stderr)  # fmt: skip
         finally:
             await pool.close()
+    info["load_average_after"] = round(os.getloadavg()[0], 2)
     explain = None
     if args.explain:
         from bench.explain import explain_records
@@ -295,6 +357,13 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=None, help="API seconds per scenario")
     parser.add_argument("--raw-duration", type=float, default=None, help="raw seconds (0: skip)")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 50])
+    parser.add_argument(
+        "--open-loop",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also run every scenario with N clients sending one request a second each",
+    )
     parser.add_argument("--scenarios", nargs="+", default=list(SCENARIOS), choices=SCENARIOS)
     parser.add_argument(
         "--profile",
@@ -311,8 +380,9 @@ def main() -> int:
         args.raw_duration = 3.0 if args.quick else 8.0
     out = asyncio.run(run(args))
     path = common.write_results("records" + ("-quick" if args.quick else ""), out)
-    print(f"{common.machine_line(out['machine'])} · {args.duration:g} s API and "
-          f"{args.raw_duration:g} s raw per scenario · database {out['db']}\n")  # fmt: skip
+    after = out["machine"]["load_average_after"]
+    print(f"{common.machine_line(out['machine'])} (after: {after:.2f}) · {args.duration:g} s API "
+          f"and {args.raw_duration:g} s raw per scenario · database {out['db']}\n")  # fmt: skip
     print(out["table"])
     if out["explain"]:
         for name, plan in out["explain"].items():

@@ -6,12 +6,13 @@ import uuid
 from typing import Any
 
 from aiohttp import web
+from pydantic_core import to_json
 
 from sync_server.db.models import Client
 from sync_server.entities import ENTITIES, EntitySpec
 from sync_server.errors import ApiError, ErrorCode
 from sync_server.http.keys import repos
-from sync_server.http.parsing import json_response, read_json, validate
+from sync_server.http.parsing import read_json, validate
 from sync_server.http.routing import Access, Handler, RouteTable
 from sync_server.schemas.list import list_envelope
 from sync_server.schemas.records import ConvertRequest
@@ -41,11 +42,18 @@ def if_match(request: web.Request) -> int | None:
     return int(value)
 
 
+def fast_json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    """``json_response`` for bodies of plain JSON values (``serialize`` output): pydantic-core
+    writes them about ten times faster than ``json.dumps``."""
+    body = to_json(data, fallback=str)
+    return web.Response(
+        body=body, status=status, headers=headers, content_type="application/json", charset="utf-8"
+    )
+
+
 def record_response(spec: EntitySpec, result: WriteResult, status: int = 200) -> web.Response:
     assert result.row is not None
-    return json_response(
-        serialize(spec, result.row), status=status, headers={"ETag": etag(result.row)}
-    )
+    return fast_json(serialize(spec, result.row), status=status, headers={"ETag": etag(result.row)})
 
 
 async def _body_dict(request: web.Request) -> dict[str, Any]:
@@ -62,11 +70,11 @@ async def _body_dict(request: web.Request) -> dict[str, Any]:
 def _handlers(spec: EntitySpec) -> dict[str, Handler]:
     async def list_records(request: web.Request) -> web.Response:
         query = parse_list_query(spec, request.query)
-        return json_response(await list_page(repos(request), spec, query))
+        return fast_json(await list_page(repos(request), spec, query))
 
     async def get_record(request: web.Request) -> web.Response:
         row = await get_visible(repos(request), spec, record_id(request))
-        return json_response(serialize(spec, row), headers={"ETag": etag(row)})
+        return fast_json(serialize(spec, row), headers={"ETag": etag(row)})
 
     async def create_record(request: web.Request) -> web.Response:
         result = await RecordWriter(repos(request)).create(spec, await _body_dict(request))

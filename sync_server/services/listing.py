@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -46,13 +47,20 @@ def _column_type(spec: EntitySpec, name: str) -> type[Any]:
     return py
 
 
+@lru_cache(maxsize=256)
 def _filter_adapter(spec: EntitySpec, name: str) -> TypeAdapter[Any]:
-    """Filter values obey the same rules as the field itself (closed lists stay closed)."""
+    """Filter values obey the same rules as the field itself (closed lists stay closed). Built
+    once per field: building a TypeAdapter costs more than validating with it."""
     field = spec.create.model_fields.get(name)
     if field is not None and field.annotation is not None:
         return TypeAdapter(field.annotation)
     column_type: Any = _column_type(spec, name)
     return TypeAdapter(column_type | None)
+
+
+@lru_cache(maxsize=256)
+def _value_adapter(spec: EntitySpec, name: str) -> TypeAdapter[Any]:
+    return TypeAdapter(_column_type(spec, name))
 
 
 def parse_filters(
@@ -104,7 +112,7 @@ def decode_cursor(spec: EntitySpec, raw: str, sort: str, desc: bool) -> tuple[bo
         c_sort, c_desc, is_null, value, rid = json.loads(base64.urlsafe_b64decode(padded))
         if (c_sort, c_desc) != (sort, desc):
             raise ValueError("cursor belongs to another sort")
-        typed = None if is_null else TypeAdapter(_column_type(spec, sort)).validate_python(value)
+        typed = None if is_null else _value_adapter(spec, sort).validate_python(value)
         return bool(is_null), typed, uuid.UUID(rid)
     except (ValueError, TypeError, ValidationError) as exc:
         raise _fail(
@@ -141,6 +149,9 @@ def parse_list_query(
     q = params.get("q")
     if q is not None and len(q) > 200:
         raise _fail("q", "at most 200 characters")
+    if q is not None and any(ord(c) < 32 or ord(c) == 127 for c in q):
+        # One line of text; a newline also separates the columns of the search document.
+        raise _fail("q", "must not contain control characters such as line breaks")
     cursor = params.get("cursor")
     offset = parse_offset(params.get("offset"), cursor)
     return ListQuery(

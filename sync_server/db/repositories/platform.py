@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, text, update
+from sqlalchemy import String, Uuid, and_, bindparam, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sync_server.db.models import (
@@ -23,7 +23,7 @@ from sync_server.db.models import (
     UserRole,
 )
 from sync_server.db.models.base import utcnow
-from sync_server.db.repositories.base import ScopedRepository
+from sync_server.db.repositories.base import ScopedRepository, scoped
 from sync_server.tenancy import ADMIN
 
 
@@ -61,7 +61,9 @@ class TenantsRepository(ScopedRepository):
 class ClockRepository(ScopedRepository):
     """The tenant's sequence. Every writing transaction locks it *first*, before any record row:
     one lock order for everyone, so concurrent pushes and REST writes queue instead of
-    deadlocking (record row, then clock, in one transaction and the reverse in another would)."""
+    deadlocking (record row, then clock, in one transaction and the reverse in another would).
+    Seqs are handed out under this lock by the write path's batches (SyncRepository.lock_clock,
+    PendingChanges) and it is held until commit, so seq order is commit order."""
 
     _locked = False
 
@@ -71,13 +73,6 @@ class ClockRepository(ScopedRepository):
         stmt = self._select(TenantClock, TenantClock.seq).with_for_update()
         await self._session.execute(stmt)
         self._locked = True
-
-    async def advance(self) -> int:
-        """Next seq, under the row lock of the tenant's counter: held until commit, so seq order
-        is commit order (a database sequence would hand out numbers before commit)."""
-        await self.lock()
-        stmt = self._update(TenantClock).values(seq=TenantClock.seq + 1).returning(TenantClock.seq)
-        return int((await self._session.execute(stmt)).scalar_one())
 
     async def current(self) -> int:
         stmt = self._select(TenantClock, TenantClock.seq)
@@ -91,12 +86,36 @@ def like_pattern(text: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class LiveToken:
+    """What a request's token check needs to know, read in one statement."""
+
+    revoked: bool
+    active: bool
+    roles: list[str]
+
+
+@dataclass(frozen=True, slots=True)
 class UserQuery:
     limit: int = 25
     after_email: str | None = None
     active: bool | None = None
     q: str | None = None
     count: bool = False
+
+
+_LIVE_TOKEN = (
+    scoped(
+        User,
+        User.is_active,
+        UserRole.role,
+        scoped(TokenRevocation, TokenRevocation.jti)
+        .where(TokenRevocation.jti == bindparam("jti", type_=String()))
+        .exists()
+        .label("revoked"),
+    )
+    .outerjoin(UserRole, and_(UserRole.tenant_id == User.tenant_id, UserRole.user_id == User.id))
+    .where(User.id == bindparam("user_id", type_=Uuid()))
+)
 
 
 class UsersRepository(ScopedRepository):
@@ -113,6 +132,16 @@ class UsersRepository(ScopedRepository):
             self._add(UserRole(user_id=user.id, role=role))
         await self._flush()
         return user
+
+    async def live_token(self, user_id: uuid.UUID, jti: str) -> LiveToken | None:
+        """The token's revocation, its user's active flag and roles; None: no such user. One
+        statement (one row per role) because every authenticated request runs it."""
+        params = {"user_id": user_id, "jti": jti}
+        rows = (await self._run(_LIVE_TOKEN, params)).all()
+        if not rows:
+            return None
+        roles = sorted(row.role for row in rows if row.role is not None)
+        return LiveToken(revoked=bool(rows[0].revoked), active=bool(rows[0].is_active), roles=roles)
 
     async def roles_of(self, user_id: uuid.UUID) -> list[str]:
         stmt = self._select(UserRole, UserRole.role).where(UserRole.user_id == user_id)

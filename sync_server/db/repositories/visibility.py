@@ -25,12 +25,24 @@ from sync_server.db.models import RecordBase
 from sync_server.entities import ENTITIES, EntitySpec, Rule
 from sync_server.tenancy import TenantContext
 
+# A user id, or the bind parameter standing for one in a statement template.
+UserRef = uuid.UUID | ColumnElement[uuid.UUID]
 
-def _owned(t: Any, uid: uuid.UUID) -> ColumnElement[bool]:
+
+def _owned(t: Any, uid: UserRef) -> ColumnElement[bool]:
     return or_(t.created_by == uid, t.assigned_to == uid)
 
 
-def _parent_visible(t: Any, column: Any, entity: str, uid: uuid.UUID) -> ColumnElement[bool]:
+def visible_branches(spec: EntitySpec, t: Any, uid: UserRef) -> tuple[ColumnElement[bool], ...]:
+    """``visible_clause`` as conditions whose union it is (they may overlap). An ``OR`` of two
+    columns can use no ordered index, so lists of owned records read each branch (assignee,
+    creator) over its own index in list order and merge the two short results."""
+    if spec.rule is Rule.OWNED:
+        return (t.assigned_to == uid, t.created_by == uid)
+    return (visible_clause(spec, t, uid),)
+
+
+def _parent_visible(t: Any, column: Any, entity: str, uid: UserRef) -> ColumnElement[bool]:
     spec = ENTITIES[entity]
     parent = aliased(spec.model)
     return exists(
@@ -42,7 +54,7 @@ def _parent_visible(t: Any, column: Any, entity: str, uid: uuid.UUID) -> ColumnE
     )
 
 
-def visible_clause(spec: EntitySpec, t: Any, uid: uuid.UUID) -> ColumnElement[bool]:
+def visible_clause(spec: EntitySpec, t: Any, uid: UserRef) -> ColumnElement[bool]:
     """SQL condition: the row ``t`` (the spec's model or an alias of it) is visible to ``uid``."""
     if spec.rule is Rule.OWNED:
         return _owned(t, uid)
