@@ -8,8 +8,9 @@ Redis pub/sub for pokes, INFO logs to a file) on the database of ``bench/seed.py
 1. ``push``: mutations/s through ``POST /api/v1/sync/push`` in changesets of 100 lead mutations
    (the first all creates, then 50 creates + 50 updates of the device's earlier leads), for one
    device, for one device in each of several tenants, and for several devices of one tenant;
-   beside raw asyncpg ``executemany`` of the same rows (same clock advance, same tenant
-   transaction, app role under RLS) and raw + the change-log and audience rows. Ratio = API / raw.
+   beside raw asyncpg ``executemany`` of the same lead rows (same clock advance, same tenant
+   transaction, app role under RLS), and "raw+log": every row the API writes (leads, change
+   log, audience, activity log, the device's counter). Ratios = API / raw and API / raw+log.
 2. ``initial``: a new device of tenant 0's admin (who sees ~100,000 records) pulls a full
    snapshot in pages of 1,000: records/s over plain HTTP (JSON decoded), then with the reference
    client (``sync_server.client``: validates every page and lands the snapshot), beside raw
@@ -123,10 +124,19 @@ INSERT INTO change_log (tenant_id, seq, entity, record_id, op, action, user_id, 
 _RAW_AUDIENCE = """
 INSERT INTO change_audience (tenant_id, user_id, seq, entity, record_id, visible)
 VALUES ($1, $2, $3, 'lead', $4, true)"""
+_RAW_ACTIVITY = """
+INSERT INTO activity_log (tenant_id, id, user_id, entity, record_id, action, fields, seq,
+    created_at) VALUES ($1, $2, $3, 'lead', $4, $5, $6, $7, now())"""
+_RAW_DEVICE = """
+INSERT INTO sync_clients (tenant_id, id, user_id, last_mutation_id, last_pull_seq, created_at,
+    last_seen_at) VALUES ($1, $2, $3, $4, 0, now(), now())
+ON CONFLICT (tenant_id, id) DO UPDATE SET last_mutation_id = $4, last_seen_at = now()"""
 
 
 async def _push_raw(conn: asyncpg.Connection, p: Pusher, with_log: bool) -> bool:
-    """The same rows as one API changeset, written by hand: the floor the API is compared to."""
+    """The same rows as one API changeset, written by hand: the floor the API is compared to.
+    ``raw``: the clock and the lead rows; ``raw+log``: every row the API writes, also the
+    change-log, audience and activity rows and the device's counter."""
     muts = p.changeset()
     tid, uid = uuid.UUID(p.tenant_id), uuid.UUID(p.user_id)
     async with tenant_tx(conn, p.tenant_id):
@@ -135,7 +145,7 @@ async def _push_raw(conn: asyncpg.Connection, p: Pusher, with_log: bool) -> bool
             tid, len(muts),
         ))  # fmt: skip
         first = last - len(muts) + 1
-        creates, updates, log_rows, audience = [], [], [], []
+        creates, updates, log_rows, audience, activity = [], [], [], [], []
         for i, m in enumerate(muts):
             seq, rid, f = first + i, uuid.UUID(m["id"]), m["fields"]
             dots = json.dumps({k: [seq, str(p.client_id), m["mid"]] for k in f})
@@ -146,6 +156,8 @@ async def _push_raw(conn: asyncpg.Connection, p: Pusher, with_log: bool) -> bool
             log_rows.append((tid, seq, rid, m["op"], uid, p.client_id, m["mid"],
                              json.dumps(sorted(f))))  # fmt: skip
             audience.append((tid, uid, seq, rid))
+            activity.append((tid, uuid.uuid4(), uid, rid, m["op"],
+                             json.dumps({"changed": sorted(f)}), seq))  # fmt: skip
         if creates:
             await conn.executemany(_RAW_INSERT, creates)
         if updates:
@@ -153,6 +165,8 @@ async def _push_raw(conn: asyncpg.Connection, p: Pusher, with_log: bool) -> bool
         if with_log:
             await conn.executemany(_RAW_LOG, log_rows)
             await conn.executemany(_RAW_AUDIENCE, audience)
+            await conn.executemany(_RAW_ACTIVITY, activity)
+            await conn.execute(_RAW_DEVICE, tid, p.client_id, uid, muts[-1]["mid"])
     return True
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 
 from aiohttp import WSMsgType, web
+from pydantic_core import to_json
 
 from sync_server import failpoints
 from sync_server.errors import ApiError, ErrorCode
@@ -73,7 +74,9 @@ async def pull(request: web.Request) -> web.Response:
     body = validate(PullRequest, await read_json(request))
     puller = Puller(repos(request), services(request).cursors)
     result = await puller.pull(body, request.headers.get("User-Agent"))
-    return json_response(result.model_dump(mode="json"))
+    # Plain JSON values (see sync_pull), dumped by pydantic-core: several times faster than
+    # json.dumps on a page of a thousand records.
+    return web.Response(body=to_json(result), content_type="application/json", charset="utf-8")
 
 
 def _token_from_protocols(request: web.Request) -> str | None:

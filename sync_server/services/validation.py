@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import ValidationError
 
-from sync_server.db.repositories import Repositories
 from sync_server.entities import ENTITIES, EntitySpec
 from sync_server.errors import validation_error
 from sync_server.http.parsing import field_errors
@@ -28,12 +27,19 @@ def validated_changes(spec: EntitySpec, data: dict[str, Any]) -> dict[str, Any]:
         raise validation_error(field_errors(exc)) from exc
 
 
+class References(Protocol):
+    """How the write path answers reference questions (from the rows it has already read)."""
+
+    async def can_see(self, spec: EntitySpec, record_id: uuid.UUID) -> bool: ...
+
+    async def is_active_user(self, user_id: uuid.UUID) -> bool: ...
+
+
 async def check_references(
-    repos: Repositories,
+    refs: References,
     spec: EntitySpec,
     changed: Mapping[str, Any],
     merged: Mapping[str, Any],
-    visible_to: uuid.UUID | None,
 ) -> None:
     """Parents must be records the actor may see; assignees active users of the tenant.
 
@@ -48,19 +54,13 @@ async def check_references(
         value = changed.get(field)
         if value is None:
             continue
-        parent = await repos.records.get(ENTITIES[entity], value, visible_to=visible_to)
-        if parent is None:
+        if not await refs.can_see(ENTITIES[entity], value):
             problems[field] = [f"no such {entity}"]
-    if (assignee := changed.get("assigned_to")) is not None and not await _active_user(
-        repos, assignee
+    if (assignee := changed.get("assigned_to")) is not None and not await refs.is_active_user(
+        assignee
     ):
         problems["assigned_to"] = ["no such active user"]
     if spec.name == "lead" and changed.get("lead_status") == "converted":
         problems["lead_status"] = ["use POST /api/v1/leads/{id}/convert to convert a lead"]
     if problems:
         raise validation_error(problems)
-
-
-async def _active_user(repos: Repositories, user_id: uuid.UUID) -> bool:
-    user = await repos.users.get(user_id)
-    return user is not None and user.is_active
