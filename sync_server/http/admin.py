@@ -92,13 +92,8 @@ def _handlers(spec: EntitySpec) -> dict[str, Handler]:
         fmt = admin_records.export_format(request.query)
         r = repos(request)
         media_type, name = export.MEDIA_TYPES[fmt], export.filename(spec, fmt)
-        if fmt == "csv":
-            return await _stream(request, export.csv_chunks(r, spec, query), media_type, name)
-        path = await export.xlsx_file(r, spec, query)
-        try:
-            return await _stream(request, export.file_chunks(path), media_type, name)
-        finally:
-            await export.remove(path)
+        chunks = export.csv_chunks if fmt == "csv" else export.xlsx_chunks
+        return await _stream(request, chunks(r, spec, query), media_type, name)
 
     async def detail(request: web.Request) -> web.Response:
         row = await admin_records.get_any(repos(request), spec, record_id(request))

@@ -1,11 +1,16 @@
 """Admin bulk actions: assign, change status, move to Trash, for up to 500 ids at once.
 
-Each id goes through the one write path (``RecordWriter``, whole tenant) in a savepoint of its
-own, so one failing id (another tenant's: ``not_found``) fails alone, and every change gets a seq,
-dots and change-log rows like any other write: devices receive it by sync (evictions included),
-and a device that edited the same record offline meets it as a conflict. A value that is wrong
-for every id (a status outside the closed list, an assignee who is not an active user of the
-tenant) refuses the whole request (422) before anything is written.
+Every id goes through the one write path (``RecordWriter``, whole tenant), so every change gets
+a seq, dots and change-log rows like any other write: devices receive it by sync (evictions
+included), and a device that edited the same record offline meets it as a conflict. A value that
+is wrong for every id (a status outside the closed list, an assignee who is not an active user of
+the tenant) refuses the whole request (422) before anything is written.
+
+The ids run as one batch of the write path (records read and locked in one query, seqs and log
+rows written once) in one savepoint. An id refused before it wrote anything (another tenant's:
+``not_found``; a converted lead's status) just fails alone. Should anything fail after an id
+started writing, the savepoint rolls back and the ids run again one savepoint each: the results
+are the same either way, only slower.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sync_server.db.repositories import Repositories
+from sync_server.db.repositories.sync import PendingChanges
 from sync_server.entities import EntitySpec
 from sync_server.errors import ApiError, validation_error
 from sync_server.schemas.admin import BulkRequest
@@ -30,18 +36,52 @@ Action = Callable[[RecordWriter, uuid.UUID], Awaitable[Any]]
 async def run(repos: Repositories, spec: EntitySpec, request: BulkRequest) -> list[dict[str, Any]]:
     action = await _action(repos, spec, request)
     writer = RecordWriter(repos, whole_tenant=True)
-    # Take the tenant clock in the outer transaction: a lock taken inside a savepoint that is
-    # rolled back (a failed id) would be lost, and every write must lock the clock first.
-    await repos.clock.lock()
-    results: list[dict[str, Any]] = []
-    for record_id in request.ids:
+    async with writer.batch() as pending:  # locks the tenant clock before any record row
+        await writer.prefetch({spec.name: request.ids})
+        start = pending.mark()
         try:
             async with repos.savepoint():
-                await action(writer, record_id)
-            results.append({"id": record_id, "status": "ok"})
-        except ApiError as exc:
-            results.append({"id": record_id, "status": "failed", "error": exc.body()})
-    return results
+                results = [await _in_batch(writer, action, i) for i in request.ids]
+                await writer.flush_rows()
+            return results
+        except _Redo:
+            pending.reset(start)
+            writer.forget()
+        return [await _alone(writer, pending, action, i) for i in request.ids]
+
+
+class _Redo(Exception):
+    """An id failed after it started writing: the batch can't drop its writes alone."""
+
+
+async def _in_batch(writer: RecordWriter, action: Action, record_id: uuid.UUID) -> dict[str, Any]:
+    before = (writer.writes, writer.current_seq())
+    try:
+        await action(writer, record_id)
+    except ApiError as exc:
+        if (writer.writes, writer.current_seq()) != before:
+            raise _Redo from exc
+        return _failed(record_id, exc)
+    return {"id": record_id, "status": "ok"}
+
+
+async def _alone(
+    writer: RecordWriter, pending: PendingChanges, action: Action, record_id: uuid.UUID
+) -> dict[str, Any]:
+    start = pending.mark()
+    try:
+        async with writer.repos.savepoint():
+            await action(writer, record_id)
+            await writer.flush_rows()
+    except ApiError as exc:
+        pending.reset(start)
+        writer.forget()
+        return _failed(record_id, exc)
+    return {"id": record_id, "status": "ok"}
+
+
+def _failed(record_id: uuid.UUID, exc: ApiError) -> dict[str, Any]:
+    return {"id": record_id, "status": "failed", "error": exc.body()}
 
 
 async def _action(repos: Repositories, spec: EntitySpec, request: BulkRequest) -> Action:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
 
-from sync_server.db.repositories.reports import LIST_LIMIT, SUBSCRIPTION_STATUSES
+from sync_server.db.repositories.reports import SUBSCRIPTION_STATUSES
 from sync_server.schemas.reports import Cell
 from sync_server.services.reports.core import (
     ReportBody,
@@ -35,47 +33,32 @@ BY_CLIENT = columns(
 
 
 async def revenue_by_client(ctx: ReportContext) -> ReportBody:
-    projects, subscriptions = await ctx.queries.client_revenue(ctx.period, viewer=ctx.viewer)
-    clients: dict[uuid.UUID, dict[str, Any]] = {}
-
-    def client(r: dict[str, Any]) -> dict[str, Any]:
-        zero = {k: Decimal(0) for k in ("revenue", "monthly", "yearly")}
-        new = {"name": r["client"], "status": r["status"], "projects": 0} | zero
-        return clients.setdefault(r["client_id"], new)
-
-    for r in projects:
-        acc = client(r)
-        acc["projects"], acc["revenue"] = int(r["projects"]), number(r["revenue"])
-    for r in subscriptions:
-        acc = client(r)
-        acc["monthly"], acc["yearly"] = number(r["monthly"]), number(r["yearly"])
-    for acc in clients.values():
-        acc["total"] = acc["revenue"] + arr(acc["monthly"], acc["yearly"])
-    ranked = sorted(clients.items(), key=lambda kv: (-kv[1]["total"], kv[1]["name"], kv[0]))
-    rows: list[dict[str, Cell]] = [
-        {
-            "client_id": str(client_id),
-            "client": acc["name"],
-            "status": acc["status"],
-            "projects": acc["projects"],
-            "project_revenue": money(acc["revenue"]),
-            "mrr": money(mrr(acc["monthly"], acc["yearly"])),
-            "arr": money(arr(acc["monthly"], acc["yearly"])),
-            "total": money(acc["total"]),
-        }
-        for client_id, acc in ranked[:LIST_LIMIT]
-    ]
-    monthly, yearly = (
-        sum((a[k] for a in clients.values()), Decimal(0)) for k in ("monthly", "yearly")
-    )
-    revenue = sum((a["revenue"] for a in clients.values()), Decimal(0))
+    found = await ctx.queries.client_revenue(ctx.period, viewer=ctx.viewer)
+    rows: list[dict[str, Cell]] = []
+    for r in found:
+        yearly_value = arr(r["monthly"], r["yearly"])
+        rows.append(
+            {
+                "client_id": ident(r["client_id"]),
+                "client": r["client"],
+                "status": r["status"],
+                "projects": int(r["projects"]),
+                "project_revenue": money(r["revenue"]),
+                "mrr": money(mrr(r["monthly"], r["yearly"])),
+                "arr": money(yearly_value),
+                "total": money(number(r["revenue"]) + yearly_value),
+            }
+        )
+    totals = found[0] if found else {}
+    revenue, monthly, yearly = (totals.get(f"all_{k}") for k in ("revenue", "monthly", "yearly"))
+    clients = int(totals.get("n_clients", 0))
     summary: dict[str, Cell] = {
-        "clients": len(clients),
+        "clients": clients,
         "project_revenue": money(revenue),
         "mrr": money(mrr(monthly, yearly)),
         "arr": money(arr(monthly, yearly)),
-        "total": money(revenue + arr(monthly, yearly)),
-        "truncated": len(clients) > len(rows),
+        "total": money(number(revenue) + arr(monthly, yearly)),
+        "truncated": clients > len(rows),
     }
     return ReportBody(BY_CLIENT, rows, summary, chart("bar", "client", "total"))
 

@@ -13,6 +13,7 @@ inlined as SQL literals: PostgreSQL cannot tell that two bound parameters hold t
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -24,6 +25,7 @@ from sqlalchemy import (
     and_,
     case,
     cast,
+    collate,
     exists,
     extract,
     func,
@@ -35,12 +37,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
-from sync_server.db.models import Client, Subscription
+from sync_server.db.models import Subscription
 from sync_server.db.repositories.base import ScopedRepository
 from sync_server.db.repositories.visibility import visible_clause
 from sync_server.entities import ENTITIES
 
-Rec = dict[str, Any]
+Rec = Mapping[str, Any]
 LIST_LIMIT = 1000  # rows of a list report (upcoming tasks, renewals, ...); totals count them all
 PENDING_CAP = 1000  # sync-health counts a device's waiting changes up to this many
 MONEY_SUM = Numeric(18, 2)
@@ -77,6 +79,10 @@ class _Dialect:
         if self.pg:
             return cast(func.timezone(literal_column("'UTC'"), ts), Date)
         return type_coerce(func.date(ts), Date)  # SQLite stores UTC as 'YYYY-MM-DD HH:MM:SS'
+
+    def binary(self, text: Any) -> ColumnElement[str]:
+        """Text ordered by code point, as Python orders strings (SQLite's default)."""
+        return collate(text, "C") if self.pg else text
 
     def month(self, day: Any) -> ColumnElement[str]:
         """``YYYY-MM`` of a date expression."""
@@ -135,37 +141,41 @@ class ReportQueries(ScopedRepository):
         live = t.deleted_at.is_(None)
         return live if viewer is None else and_(live, visible_clause(ENTITIES[entity], t, viewer))
 
+    def _live(self, t: Any, field: str, entity: str) -> ColumnElement[bool]:
+        """``t.<field>`` names a record of ``entity`` that is out of Trash.
+
+        Asked as "names one, and it is not in Trash" (foreign keys guarantee it exists):
+        PostgreSQL then hashes the few ids in Trash once per query instead of probing the parent
+        table once per row, and still probes when Trash is large."""
+        parent, column = aliased(ENTITIES[entity].model), getattr(t, field)
+        trashed = select(parent.id).where(
+            parent.tenant_id == t.tenant_id, parent.id == column, parent.deleted_at.is_not(None)
+        )
+        return and_(column.is_not(None), ~exists(trashed))
+
     def _parent_live(self, t: Any) -> ColumnElement[bool]:
         """A child counts only while its client or lead is out of Trash."""
-        conds = []
-        for field, entity in (("client_id", "client"), ("lead_id", "lead")):
-            parent = aliased(ENTITIES[entity].model)
-            conds.append(
-                exists(
-                    select(parent.id).where(
-                        parent.tenant_id == t.tenant_id,
-                        parent.id == getattr(t, field),
-                        parent.deleted_at.is_(None),
-                    )
-                )
-            )
-        return or_(*conds)
+        return or_(self._live(t, "client_id", "client"), self._live(t, "lead_id", "lead"))
 
     def _started(self, s: Any) -> ColumnElement[date]:
         """A subscription's effective start: start_date, else the day it was created."""
         return func.coalesce(s.start_date, self._sql.day(s.created_at))
 
     async def _all(self, stmt: Select[Any]) -> list[Rec]:
-        return [dict(r) for r in (await self._session.execute(stmt)).mappings()]
+        # On the session's connection, not through the ORM: report rows are plain values, and
+        # ORM result loading costs more than the query itself for a few thousand rows.
+        conn = await self._session.connection()
+        return list((await conn.execute(stmt)).mappings())
 
     async def _one(self, stmt: Select[Any]) -> Rec:
-        return dict((await self._session.execute(stmt)).mappings().one())
+        conn = await self._session.connection()
+        row: Rec = (await conn.execute(stmt)).mappings().one()
+        return row
 
     def _subscriptions(self, viewer: uuid.UUID | None, *columns: Any) -> Select[Any]:
-        c, s = Client, Subscription
-        return (
-            self._select(Subscription, *columns)
-            .select_from(Subscription)
-            .join(c, and_(c.tenant_id == s.tenant_id, c.id == s.client_id))
-            .where(self._seen("client", c, viewer), self._seen("subscription", s, viewer))
+        """Subscriptions that count: out of Trash, their client too, visible to the viewer
+        (through their client: the visibility rule of subscriptions)."""
+        s = Subscription
+        return self._select(Subscription, *columns).where(
+            self._seen("subscription", s, viewer), self._live(s, "client_id", "client")
         )

@@ -43,11 +43,13 @@ class OperationsQueries(ReportQueries):
                 u.name,
                 u.email,
                 u.is_active,
+                # Counting ``action`` (never null) and not ``id`` keeps every column this reads
+                # in ix_activity_log_user_activity: an index-only scan.
                 *(
-                    func.count(log.id).filter(log.action == a).label(f"n_{a}")
+                    func.count(log.action).filter(log.action == a).label(f"n_{a}")
                     for a in ACTIVITY_ACTIONS
                 ),
-                func.count(log.id).label("total"),
+                func.count(log.action).label("total"),
                 func.max(log.created_at).label("last_activity_at"),
             )
             .select_from(User)

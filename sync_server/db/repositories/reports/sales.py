@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import and_, func
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
 from sync_server.db.models import (
@@ -137,7 +137,8 @@ class SalesQueries(ReportQueries):
             lead.lead_status == "converted",
             *in_times(when, period),
         )
-        rows = (
+        # The first LIST_LIMIT leads, then their clients: the join runs for the rows shown only.
+        first = (
             self._select(
                 Lead,
                 lead.id.label("lead_id"),
@@ -146,15 +147,28 @@ class SalesQueries(ReportQueries):
                 lead.created_at,
                 lead.converted_on,
                 lead.converted_client_id.label("client_id"),
+                when.label("when"),
+            )
+            .where(*where)
+            .order_by(when.desc(), lead.id)
+            .limit(LIST_LIMIT)
+            .subquery()
+        )
+        shown = and_(
+            client.tenant_id == self.ctx.tenant_id,
+            client.id == first.c.client_id,
+            self._seen("client", client, viewer),
+        )
+        rows = (
+            select(
+                *(col for col in first.c if col.name != "when"),
                 client.name.label("client"),
                 client.status.label("client_status"),
                 client.source_lead_id,
             )
-            .select_from(Lead)
-            .outerjoin(client, on)
-            .where(*where)
-            .order_by(when.desc(), lead.id)
-            .limit(LIST_LIMIT)
+            .select_from(first)
+            .outerjoin(client, shown)
+            .order_by(first.c.when.desc(), first.c.lead_id)
         )
         timed = lead.converted_on.is_not(None)
         days = self._sql.days(lead.converted_on, lead.created_at, timestamps=True)
