@@ -11,6 +11,7 @@ from conflict.dots import CausalContext, Dot
 from conflict.lifecycle import (
     decide_convert,
     decide_delete,
+    decide_lost_access,
     decide_restore,
     decide_update_of_missing,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "Policy",
     "decide_convert",
     "decide_delete",
+    "decide_lost_access",
     "decide_restore",
     "decide_update",
     "decide_update_of_missing",

@@ -31,6 +31,9 @@ class ConflictKind(StrEnum):
     DELETE_UPDATE = "delete_update"
     UPDATE_PURGED = "update_purged"
     CONVERT = "convert"
+    # The device wrote to a record (or under a parent) it could see when the user typed the
+    # change, and no longer can (reassigned away): held for an admin, never silently refused.
+    ACCESS = "access"
 
 
 @dataclass(frozen=True, slots=True)

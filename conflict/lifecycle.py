@@ -114,5 +114,18 @@ def decide_update_of_missing(entity: str, changes: Mapping[str, object]) -> Deci
     return held_conflict(ConflictKind.UPDATE_PURGED, losses)
 
 
+def decide_lost_access(entity: str, changes: Mapping[str, object]) -> Decision:
+    """Decide a write the user may no longer make (the record, or the parent it is created
+    under, was reassigned away after they saw it): always an ACCESS conflict holding the
+    device's values. The server side is left empty: what the record holds now is not the
+    business of a user who lost it."""
+    check_entity(entity)
+    losses = (
+        FieldLoss(field, None, None, value, None, policy_for(entity, field))
+        for field, value in changes.items()
+    )
+    return held_conflict(ConflictKind.ACCESS, losses)
+
+
 def _unseen_fields(dots: Mapping[str, Dot], ctx: CausalContext) -> list[str]:
     return sorted(field for field, dot in dots.items() if not ctx.has_seen(dot))

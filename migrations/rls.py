@@ -64,6 +64,19 @@ def enable_row_level_security() -> None:
     grant_app_role()
 
 
+def protect_table(table: str) -> None:
+    """Row-level security and the app role's grant for one tenant table added after 0001."""
+    if not _is_postgres():
+        return
+    op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+    op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
+    op.execute(
+        f"CREATE POLICY tenant_isolation ON {table} "
+        f"USING (tenant_id = {TENANT_SETTING}) WITH CHECK (tenant_id = {TENANT_SETTING})"
+    )
+    grant_app_role()
+
+
 def grant_app_role() -> None:
     """Give the application role data access and nothing else (it owns no table)."""
     if not _is_postgres():

@@ -124,12 +124,18 @@ Trash), `restore`, `convert` (lead; `fields.client_id` names the new client).
 | `merged` | applied; concurrent `lww` fields settled by policy, losers kept `auto_resolved` |
 | `conflict` | non-conflicting fields applied; `manual` ones held in an open conflict for an admin |
 | `rejected` | invalid; `error` has the standard shape; the mid is consumed so the queue moves on |
-| `duplicate` | already processed; nothing done |
+| `duplicate` | already processed; nothing done; `original_status` says what the first push did |
+
+A `duplicate` carries `original_status` with that first push's `conflict_id` / `error`, so a
+device whose answer was lost still learns of a hold or a refusal (null once compacted).
 
 Transient database failures fail the whole push (`5xx`, nothing committed): the device retries.
 Conflict kinds besides `field`: `delete_update` (delete vs. concurrent edit, or an edit of a record
 someone trashed), `update_purged` (edit of a record purged while the device held it), `convert`
-(conversion of a lead that changed concurrently). None is ever dropped.
+(conversion of a lead that changed concurrently), `access` (an edit of a record, or a create under
+a parent, that the user could see when they typed it and that was reassigned away since: the
+device's values are held with an empty server side; a user who never saw the record gets
+`rejected` `not_found`, so no id leaks). None is ever dropped.
 
 ### Field policies
 

@@ -37,7 +37,7 @@ class ConflictListQuery(Strict):
     status: ConflictStatus | None = Field(
         default=None, description="open | resolved | auto_resolved"
     )
-    kind: Literal["field", "delete_update", "update_purged", "convert"] | None = None
+    kind: Literal["field", "delete_update", "update_purged", "convert", "access"] | None = None
     entity: str | None = Field(default=None, description="lead, client, project, ...")
     record_id: uuid.UUID | None = None
     user_id: uuid.UUID | None = Field(default=None, description="The user whose device pushed")

@@ -20,6 +20,8 @@ open, delete_update     keep the record as it is    the device's op: Trash the r
 open, update_purged     discard (stays purged)      re-create the record, same id, from the
                                                     device's values (422 if incomplete)
 open, convert           keep the lead               convert into the device's client id
+open, access            discard (the user lost      apply the device's values (a held create:
+                        access to the record)       create the record from them)
 auto_resolved (LWW)     restore the loser: the      keep the device's value, live already
                         server's former values      (nothing written; marked resolved)
 ======================  ==========================  =========================================
@@ -235,6 +237,14 @@ def choices(conflict: Conflict) -> dict[str, str]:
             "client": f"Restore the record from Trash and apply the device's values of: {names}.",
             "custom": custom + " The record stays in Trash unless restored separately.",
         }
+    if kind == "access":
+        return {
+            "server": "Discard the device's change: its user can no longer see the record "
+            "(reassigned away after they saw it).",
+            "client": f"Apply the device's values of: {names} (or create the record, if it "
+            "was a new one), whoever it belongs to now.",
+            "custom": custom,
+        }
     if kind == "update_purged":
         return {
             "server": "Discard the device's change; the record stays purged.",
@@ -383,7 +393,10 @@ async def _apply(
         return await _auto_resolved(writer, spec, conflict, choice, fields)
     if choice == "server":
         return KEEP  # open: the server side is what is live
-    if conflict.kind == "update_purged":
+    exists = writer.repos.records.exists
+    if conflict.kind == "update_purged" or (
+        conflict.kind == "access" and not await exists(spec, conflict.record_id)
+    ):  # an ``access`` create never happened: applying it creates the record
         return await _recreate(writer, spec, conflict, choice, fields)
     row = await _existing(writer, spec, conflict)
     if choice == "custom":

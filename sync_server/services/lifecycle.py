@@ -50,24 +50,25 @@ CONVERTED_FIELDS = (
 
 
 async def purge(writer: RecordWriter, spec: EntitySpec, record_id: uuid.UUID) -> None:
-    """Admin purge of a trashed record (whole tenant: admin Trash sees everything)."""
-    row = await writer.repos.records.get(spec, record_id, visible_to=None, for_update=True)
-    if row is None or row.deleted_at is None:
-        raise not_found(f"{spec.name} in Trash")
-    await _purge_row(writer, spec, row)
+    """Admin purge of a trashed record (whole tenant: admin Trash sees everything). The tenant
+    clock is locked first (the batch), then the record: the one lock order of every write."""
+    async with writer.operation():
+        row = await writer.repos.records.get(spec, record_id, visible_to=None, for_update=True)
+        if row is None or row.deleted_at is None:
+            raise not_found(f"{spec.name} in Trash")
+        await _purge_row(writer, spec, row)
 
 
 async def _purge_row(writer: RecordWriter, spec: EntitySpec, row: RecordBase) -> None:
     for child_spec, column in _links_to(spec.name):
-        for child in await writer.repos.records.children(child_spec, column, [row.id]):
+        for child in await writer.children(child_spec, column, [row.id]):
             if child_spec.name == "note" and child.entity != spec.name:  # type: ignore[attr-defined]
                 continue
             if child_spec.name in _PURGE_CHILD and column != "project_id":
                 await _purge_row(writer, child_spec, child)
             else:
                 await writer.apply(child_spec, child, _detach(column), "detach", REST)
-    await writer.log_purge(spec, row)
-    await writer.repos.records.purge(spec, row.id)
+    await writer.purge(spec, row)
 
 
 def _links_to(entity: str) -> list[tuple[EntitySpec, str]]:
@@ -89,6 +90,13 @@ async def convert(
 ) -> WriteResult:
     """Lead -> client, atomically: the client gets the lead's fields, the lead's contacts and
     interactions move to it, and the lead becomes ``converted`` pointing at it."""
+    async with writer.operation():
+        return await _convert(writer, lead_id, client_id, origin)
+
+
+async def _convert(
+    writer: RecordWriter, lead_id: uuid.UUID, client_id: uuid.UUID | None, origin: Origin
+) -> WriteResult:
     leads, clients = ENTITIES["lead"], ENTITIES["client"]
     lead = await writer.load(leads, lead_id)
     dots = dots_of(lead)
@@ -118,7 +126,7 @@ async def convert(
         return await writer.apply(leads, lead, decision, "convert", origin)
     data = {f: getattr(lead, f) for f in CONVERTED_FIELDS}
     data.update(status="active", source_lead_id=lead.id, converted_on=stamp)
-    created = await writer.create(clients, data, origin, record_id=client_id)
+    created = await writer.create(clients, data, origin, record_id=client_id, conversion=True)
     await _move_children(writer, lead.id, client_id, origin)
     apply = dict(decision.apply) | {"converted_client_id": client_id}
     await writer.apply(leads, lead, _with(decision, apply), "convert", origin)
@@ -130,7 +138,7 @@ async def _move_children(
 ) -> None:
     for name in ("contact", "interaction"):
         spec = ENTITIES[name]
-        for child in await writer.repos.records.children(spec, "lead_id", [lead_id]):
+        for child in await writer.children(spec, "lead_id", [lead_id]):
             move = Decision(
                 Outcome.APPLIED, {"lead_id": None, "client_id": client_id}, (), (), None
             )

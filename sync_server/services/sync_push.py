@@ -1,9 +1,13 @@
 """Push: apply a device's queued mutations, each all-or-nothing, idempotently (SYNC.md).
 
-Every new mutation runs in a savepoint of the request's transaction, and the device's
-``last_mutation_id`` advances in that same transaction, so a crash before commit applies nothing
-and a retry after commit sees ``duplicate``. A mutation that fails is ``rejected`` with the error
-shape and its mid is still consumed: one poison mutation never blocks a queue.
+The mutations run in the request's transaction, and the device's ``last_mutation_id`` advances
+in that same transaction, so a crash before commit applies nothing and a retry after commit sees
+``duplicate``. A mutation that fails is ``rejected`` with the error shape and its mid is still
+consumed: one poison mutation never blocks a queue.
+
+The whole push is one batch of the write path (seqs, rows and log rows written once, records
+read in one query per entity), its mutations applied by ``write_path.each_in_batch``: in one
+savepoint while that can tell each mutation's result, else one savepoint per mutation.
 """
 
 from __future__ import annotations
@@ -13,19 +17,21 @@ from typing import Any
 
 import sentry_sdk
 import structlog
-from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 
-from conflict import Outcome, decide_update_of_missing
+from conflict import Outcome, decide_lost_access, decide_update_of_missing
 from sync_server.db.models import SyncClient
 from sync_server.db.repositories import Repositories
 from sync_server.entities import ENTITIES, EntitySpec
 from sync_server.errors import ApiError, ErrorCode, validation_error
+from sync_server.schemas.base import ErrorBody
 from sync_server.schemas.sync import Mutation, MutationResult, PushRequest, PushResponse
 from sync_server.services import lifecycle
 from sync_server.services.conflicts import record_conflicts
-from sync_server.services.write_path import Origin, RecordWriter, WriteResult
+from sync_server.services.write_path import Origin, RecordWriter, WriteResult, each_in_batch
 
 log = structlog.get_logger("sync_server.sync")
+_KEPT = {"mid", "status", "seq", "conflict_id", "error"}  # of each result, for a replay
 SUPPORTED_VERSIONS = frozenset({1})
 
 
@@ -87,49 +93,102 @@ async def push(repos: Repositories, req: PushRequest, user_agent: str | None) ->
     client = await device(repos, req.client_id, user_agent)
     last = client.last_mutation_id
     check_no_gap(req.mutations, last)
+    fresh = [m for m in req.mutations if m.mid > last]
     writer = RecordWriter(repos)
-    await repos.clock.lock()  # before any record row: see ClockRepository
-    current = await repos.clock.current()
-    results = []
-    consumed = last
-    for m in req.mutations:
-        if m.mid <= last:
-            results.append(MutationResult(mid=m.mid, status="duplicate", seq=None))
-            continue
-        results.append(await _run(writer, m, req.client_id, current))
-        consumed = m.mid
-    # Same transaction as every effect above: one UPDATE instead of one per mutation.
-    client.last_mutation_id = consumed
+    async with writer.batch() as pending:  # locks the tenant clock before any record row
+        # A device can't have seen the future: base_seq is clamped to the seq at the start, so
+        # a bogus one can't skip conflict checks.
+        origins = {
+            m.mid: Origin(req.client_id, m.mid, min(m.base_seq, pending.base), m.client_time)
+            for m in fresh
+        }
+        applied = await _apply_all(writer, fresh, origins)
+    old = [m.mid for m in req.mutations if m.mid <= last]
+    replayed = await _replayed(repos, req.client_id, old)
+    results = [applied[m.mid] if m.mid > last else replayed[m.mid] for m in req.mutations]
+    # Same transaction as every effect above: one UPDATE instead of one per mutation, and the
+    # answers kept for a retry whose response is lost.
+    client.last_mutation_id = fresh[-1].mid if fresh else last
     await repos.sync.touch(client)
-    return PushResponse(
-        results=results, last_mutation_id=client.last_mutation_id, seq=await repos.clock.current()
+    await repos.sync.save_results(
+        req.client_id,
+        [r.model_dump(include=_KEPT) for r in applied.values()],
     )
+    return PushResponse(results=results, last_mutation_id=client.last_mutation_id, seq=pending.seq)
 
 
-async def _run(
-    writer: RecordWriter, m: Mutation, client_id: uuid.UUID, current: int
-) -> MutationResult:
-    # A device can't have seen the future: clamp so a bogus base_seq can't skip conflict checks.
-    origin = Origin(client_id, m.mid, min(m.base_seq, current), m.client_time)
-    try:
-        async with writer.repos.savepoint():
-            result = await apply_mutation(writer, m, origin)
-    except ApiError as exc:
-        return MutationResult(mid=m.mid, status="rejected", seq=None, error=exc.body())
-    except (IntegrityError, DataError):
-        err = ApiError(ErrorCode.CONFLICT, "The change breaks a uniqueness or reference rule")
-        return MutationResult(mid=m.mid, status="rejected", seq=None, error=err.body())
-    except DBAPIError:
-        # Transient database trouble (lost connection, deadlock, serialization): fail the whole
-        # push so nothing commits and the device retries; consuming the mid would lose the edit.
-        raise
-    except Exception as exc:  # a bug must not wedge the device's queue; it is logged and reported
-        log.exception("mutation_failed", mid=m.mid, entity=m.entity, op=m.op)
-        sentry_sdk.capture_exception(exc)
-        err = ApiError(ErrorCode.INTERNAL, "The server could not apply this change")
-        return MutationResult(mid=m.mid, status="rejected", seq=None, error=err.body())
+async def _replayed(
+    repos: Repositories, client_id: uuid.UUID, mids: list[int]
+) -> dict[int, MutationResult]:
+    """``duplicate`` for mutations already processed, with what they did the first time."""
+    first = await repos.sync.results_for(client_id, mids)
+    out = {}
+    for mid in mids:
+        was = first.get(mid)
+        out[mid] = MutationResult(
+            mid=mid,
+            status="duplicate",
+            seq=None,
+            original_status=was.status if was else None,
+            conflict_id=was.conflict_id if was else None,
+            error=ErrorBody.model_validate(was.error) if was and was.error else None,
+        )
+    return out
+
+
+async def _apply_all(
+    writer: RecordWriter, mutations: list[Mutation], origins: dict[int, Origin]
+) -> dict[int, MutationResult]:
+    await writer.prefetch(_named(mutations))
+
+    async def write(m: Mutation) -> MutationResult:
+        return _result(m, await apply_mutation(writer, m, origins[m.mid]))
+
+    results = await each_in_batch(writer, mutations, write, _rejected, _broken)
+    return {r.mid: r for r in results}
+
+
+def _broken(m: Mutation, exc: Exception) -> MutationResult:
+    """A bug must not wedge the device's queue: it is logged and reported, the mid consumed."""
+    log.error("mutation_failed", mid=m.mid, entity=m.entity, op=m.op, exc_info=exc)
+    sentry_sdk.capture_exception(exc)
+    return _rejected(m, ApiError(ErrorCode.INTERNAL, "The server could not apply this change"))
+
+
+def _rejected(m: Mutation, exc: ApiError) -> MutationResult:
+    return MutationResult(mid=m.mid, status="rejected", seq=None, error=exc.body())
+
+
+def _result(m: Mutation, result: WriteResult) -> MutationResult:
     status = str(result.outcome)
     return MutationResult(mid=m.mid, status=status, seq=result.seq, conflict_id=result.conflict_id)
+
+
+def _named(mutations: list[Mutation]) -> dict[str, set[uuid.UUID]]:
+    """The records a push names, by entity: its targets and the parents in its fields (what
+    ``prefetch`` loads in one query per entity; anything else is read when needed)."""
+    out: dict[str, set[uuid.UUID]] = {}
+    for m in mutations:
+        spec = ENTITIES.get(m.entity)
+        if spec is None:
+            continue
+        out.setdefault(spec.name, set()).add(m.id)
+        links = [(p.entity, m.fields.get(p.field)) for p in spec.parents]
+        if spec.name == "note":
+            links.append((str(m.fields.get("entity")), m.fields.get("entity_id")))
+        if m.op == "convert":
+            links.append(("client", m.fields.get("client_id")))
+        for entity, value in links:
+            if entity in ENTITIES and (record_id := _as_uuid(value)) is not None:
+                out.setdefault(entity, set()).add(record_id)
+    return out
+
+
+def _as_uuid(value: Any) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value)) if value is not None else None
+    except ValueError:
+        return None
 
 
 def _spec(m: Mutation) -> EntitySpec:
@@ -142,7 +201,12 @@ def _spec(m: Mutation) -> EntitySpec:
 async def apply_mutation(writer: RecordWriter, m: Mutation, origin: Origin) -> WriteResult:
     spec = _spec(m)
     if m.op == "create":
-        return await writer.create(spec, m.fields, origin, record_id=m.id)
+        try:
+            return await writer.create(spec, m.fields, origin, record_id=m.id)
+        except ApiError as exc:
+            if not await _parent_lost(writer, spec, m, exc):
+                raise
+            return await _hold_lost_access(writer, spec, m, origin)
     if m.op not in ("update", "delete", "restore", "convert"):
         raise validation_error({"op": ["must be one of create, update, delete, restore, convert"]})
     try:
@@ -150,9 +214,46 @@ async def apply_mutation(writer: RecordWriter, m: Mutation, origin: Origin) -> W
     except ApiError as exc:
         if exc.code is not ErrorCode.NOT_FOUND:
             raise
-        if not await writer.repos.sync.was_purged_for(spec.name, m.id, writer.ctx.actor_id):
-            raise
-        return await _on_purged(writer, spec, m, origin)
+        if await writer.repos.sync.was_purged_for(spec.name, m.id, writer.ctx.actor_id):
+            return await _on_purged(writer, spec, m, origin)
+        if m.op == "update" and await _lost(writer, spec, m.id):
+            return await _hold_lost_access(writer, spec, m, origin)
+        raise
+
+
+async def _lost(writer: RecordWriter, spec: EntitySpec, record_id: uuid.UUID) -> bool:
+    """The record exists, the user could see it once, and no longer can (reassigned away)."""
+    repos = writer.repos
+    return await repos.records.get(spec, record_id, visible_to=None) is not None and (
+        await repos.sync.was_seen_by(spec.name, record_id, writer.ctx.actor_id)
+    )
+
+
+async def _parent_lost(writer: RecordWriter, spec: EntitySpec, m: Mutation, exc: ApiError) -> bool:
+    """A create refused only because a parent it names is out of the user's reach now, though
+    they saw it: e.g. an interaction logged offline on a client reassigned meanwhile."""
+    problems = exc.details.get("fields", {}) if exc.code is ErrorCode.VALIDATION_ERROR else {}
+    links = {p.field: p.entity for p in spec.parents}
+    if spec.name == "note":
+        links["entity_id"] = str(m.fields.get("entity"))
+    if not problems or not set(problems) <= set(links):
+        return False
+    for field in problems:
+        parent = ENTITIES.get(links[field])
+        parent_id = _as_uuid(m.fields.get(field))
+        if parent is None or parent_id is None or not await _lost(writer, parent, parent_id):
+            return False
+    return True
+
+
+async def _hold_lost_access(
+    writer: RecordWriter, spec: EntitySpec, m: Mutation, origin: Origin
+) -> WriteResult:
+    """Kept in an ``access`` conflict for an admin, who may apply it (SYNC.md: never lost)."""
+    decision = decide_lost_access(spec.name, dict(m.fields))
+    seq = writer.current_seq()
+    conflict_id = await record_conflicts(writer.repos, spec, m.id, decision, origin, seq)
+    return WriteResult(None, decision.outcome, None, conflict_id)
 
 
 async def _on_existing(
@@ -188,6 +289,6 @@ async def _on_purged(
     elif m.op == "convert":
         fields = {"lead_status": "converted", "converted_client_id": m.fields.get("client_id")}
     decision = decide_update_of_missing(spec.name, fields)
-    seq = await writer.repos.clock.current()
+    seq = writer.current_seq()
     conflict_id = await record_conflicts(writer.repos, spec, m.id, decision, origin, seq)
     return WriteResult(None, decision.outcome, None, conflict_id)

@@ -184,3 +184,34 @@ async def test_a_converted_lead_keeps_its_status(tenant: TenantHandle) -> None:
     assert "lead_status" in (await r.json())["details"]["fields"]
     r = await u.patch(f"/api/v1/leads/{lead['id']}", json={"notes": "still editable"})
     assert r.status == 200
+
+
+async def test_conversion_fields_are_set_by_converting_only(tenant: TenantHandle) -> None:
+    """``source_lead_id``/``converted_on`` (client) and ``converted_client_id``/``converted_on``
+    (lead) are the trace of a conversion: no create or PATCH may forge or change them."""
+    u = tenant.users[0]
+    lead, other = await make(u, "lead"), await make(u, "lead")
+    forged = [
+        ("client", {"name": "Forged", "source_lead_id": other["id"]}, "source_lead_id"),
+        ("client", {"name": "Forged", "converted_on": "2026-01-01T00:00:00Z"}, "converted_on"),
+        ("lead", {"name": "X", "converted_client_id": str(uuid.uuid4())}, "converted_client_id"),
+    ]
+    for entity, body, field in forged:
+        r = await u.post(url(entity), json=body)
+        assert r.status == 422 and "convert" in field_error(await r.json(), field), body
+    client = await get_json(u, url("client", await _convert(u, lead)))
+    r = await u.patch(url("client", client["id"]), json={"source_lead_id": other["id"]})
+    assert r.status == 422 and field_error(await r.json(), "source_lead_id")
+    # Sending a record back as it is (its conversion fields unchanged) still saves.
+    same = {k: client[k] for k in ("source_lead_id", "converted_on")} | {"city": "Tulsa"}
+    r = await u.patch(url("client", client["id"]), json=same)
+    assert r.status == 200, await r.text()
+    assert (await r.json())["source_lead_id"] == lead["id"]
+    r = await u.patch(url("lead", lead["id"]), json={"converted_client_id": str(uuid.uuid4())})
+    assert r.status == 422 and field_error(await r.json(), "converted_client_id")
+
+
+async def _convert(actor: Actor, lead: dict[str, Any]) -> str:
+    r = await actor.post(url("lead", lead["id"]) + "/convert", json={})
+    assert r.status in (200, 201), await r.text()
+    return str((await r.json())["id"])

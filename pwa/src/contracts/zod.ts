@@ -526,7 +526,7 @@ export const ConflictListQuery = /* @__PURE__ */ z.strictObject({
   created_to: z.iso.date().nullable().optional(),
   cursor: z.string().trim().nullable().optional(),
   entity: z.string().trim().nullable().optional(),
-  kind: z.enum(["field","delete_update","update_purged","convert"]).nullable().optional(),
+  kind: z.enum(["field","delete_update","update_purged","convert","access"]).nullable().optional(),
   limit: z.int().min(1).max(100).optional(),
   record_id: z.guid().nullable().optional(),
   status: z.enum(["open","resolved","auto_resolved"]).nullable().optional(),

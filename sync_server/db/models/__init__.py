@@ -24,7 +24,7 @@ from sync_server.db.models.records import (
     RecordBase,
     Subscription,
 )
-from sync_server.db.models.sync import ChangeAudience, ChangeLog, Conflict, SyncClient
+from sync_server.db.models.sync import ChangeAudience, ChangeLog, Conflict, SyncClient, SyncResult
 
 __all__ = [
     "Account",
@@ -45,6 +45,7 @@ __all__ = [
     "Role",
     "Subscription",
     "SyncClient",
+    "SyncResult",
     "Tenant",
     "TenantClock",
     "TenantScoped",

@@ -29,6 +29,26 @@ class SyncClient(TenantScoped, Base):
     )
 
 
+class SyncResult(TenantScoped, Base):
+    """What each pushed mutation did the first time (SYNC.md "duplicate"): a retry whose first
+    answer was lost learns from it whether the mutation was applied, held or refused. Pruned
+    with the change log (`pathsix sync compact`)."""
+
+    __tablename__ = "sync_results"
+    client_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    mid: Mapped[int] = mapped_column(SeqType, primary_key=True)
+    status: Mapped[str] = mapped_column(String(20))
+    seq: Mapped[int | None] = mapped_column(SeqType)
+    conflict_id: Mapped[uuid.UUID | None] = mapped_column()
+    error: Mapped[dict[str, Any] | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tenant_id", "client_id"], ["sync_clients.tenant_id", "sync_clients.id"]
+        ),
+    )
+
+
 class ChangeLog(TenantScoped, Base):
     """One row per committed record change, keyed by the tenant seq (seq order = commit order)."""
 

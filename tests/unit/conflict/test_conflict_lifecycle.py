@@ -14,6 +14,7 @@ from conflict import (
     Policy,
     decide_convert,
     decide_delete,
+    decide_lost_access,
     decide_restore,
     decide_update_of_missing,
 )
@@ -154,3 +155,19 @@ def test_update_of_purged_record_is_a_conflict_even_when_empty() -> None:
     assert decision.kind is ConflictKind.UPDATE_PURGED
     with pytest.raises(KeyError):
         decide_update_of_missing("invoice", {"name": "x"})
+
+
+def test_a_write_after_lost_access_holds_the_device_values_and_no_server_side() -> None:
+    decision = decide_lost_access("lead", {"phone": "555-0177", "lead_status": "lost"})
+    assert (decision.outcome, decision.kind, decision.apply) == (
+        Outcome.CONFLICT,
+        ConflictKind.ACCESS,
+        {},
+    )
+    assert decision.held == (
+        FieldLoss("phone", None, None, "555-0177", None, Policy.LWW),
+        FieldLoss("lead_status", None, None, "lost", None, Policy.MANUAL),
+    )
+    assert decision.auto_resolved == ()
+    with pytest.raises(KeyError):
+        decide_lost_access("invoice", {})

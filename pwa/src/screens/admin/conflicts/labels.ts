@@ -14,6 +14,7 @@ export const KIND_LABELS: Record<string, string> = {
   delete_update: "Deleted on one side, edited on the other",
   update_purged: "Edited after it was deleted for good",
   convert: "Converted while it changed",
+  access: "Edited offline after it was reassigned away",
 };
 
 const ACTIONS: Record<string, string> = {
