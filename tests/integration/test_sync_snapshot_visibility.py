@@ -7,46 +7,36 @@ above the snapshot's ``until``.
 
 from __future__ import annotations
 
-import contextlib
 import uuid
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 
 from sync_server.db.repositories import Repositories
 from sync_server.entities import ENTITIES
-from sync_server.http.keys import DB
-from sync_server.tenancy import mint_for_platform
-from tests.integration.test_visibility_agreement import N_USERS, Plan, _rows, expected, plans
+from tests.integration.test_visibility_agreement import (
+    WORLD_SETTINGS,
+    Plan,
+    _rows,
+    expected,
+    plans,
+    rolled_back_world,
+)
 from tests.support.tenants import TenantHandle
 
 
-class _Rollback(Exception):
-    pass
-
-
-@settings(
-    max_examples=25,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@WORLD_SETTINGS
 @given(plan=plans())
 async def test_snapshot_pages_hold_exactly_the_visible_records(
     tenant: TenantHandle, plan: Plan
 ) -> None:
-    users = [tenant.admin.user_id, *(u.user_id for u in tenant.users)]
-    assert len(users) == N_USERS
-    ctx = mint_for_platform(tenant.tenant_id, tenant.admin.user_id)
-    with contextlib.suppress(_Rollback):
-        async with tenant.admin.client.app[DB].session(ctx) as session:
-            repos = Repositories(ctx, session)
-            rows = _rows(plan, users)
-            # Few distinct versions, so that the keyset's id tiebreak is exercised too.
-            for n, (_kind, _index, row) in enumerate(rows):
-                row.version = 1 + n % 3
-                await repos.records.insert(row)
-            await _check_pages(repos, plan, rows, users)
-            raise _Rollback  # leave the tenant empty for the next example
+    async with rolled_back_world(tenant) as (repos, users):
+        rows = _rows(plan, users)
+        # Few distinct versions, so that the keyset's id tiebreak is exercised too.
+        for n, (_kind, _index, row) in enumerate(rows):
+            row.version = 1 + n % 3
+            await repos.records.insert(row)
+        await _check_pages(repos, plan, rows, users)
 
 
 async def _check_pages(

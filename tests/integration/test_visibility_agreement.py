@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -146,26 +147,39 @@ class _Rollback(Exception):
     pass
 
 
-@settings(
+# Random worlds, each inserted in one transaction that is rolled back afterwards.
+WORLD_SETTINGS = settings(
     max_examples=25,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(plan=plans())
-async def test_sql_rule_python_audience_and_api_reading_agree(
-    tenant: TenantHandle, plan: Plan
-) -> None:
+
+
+@contextlib.asynccontextmanager
+async def rolled_back_world(
+    tenant: TenantHandle,
+) -> AsyncIterator[tuple[Repositories, list[uuid.UUID]]]:
+    """Repositories in a transaction that leaves the tenant empty for the next example, and the
+    tenant's users (the admin first)."""
     users = [tenant.admin.user_id, *(u.user_id for u in tenant.users)]
     assert len(users) == N_USERS
     ctx = mint_for_platform(tenant.tenant_id, tenant.admin.user_id)
     with contextlib.suppress(_Rollback):
         async with tenant.admin.client.app[DB].session(ctx) as session:
-            repos = Repositories(ctx, session)
-            rows = _rows(plan, users)
-            for _kind, _index, row in rows:
-                await repos.records.insert(row)
-            await _check_world(repos, plan, rows, users)
-            raise _Rollback  # leave the tenant empty for the next example
+            yield Repositories(ctx, session), users
+            raise _Rollback
+
+
+@WORLD_SETTINGS
+@given(plan=plans())
+async def test_sql_rule_python_audience_and_api_reading_agree(
+    tenant: TenantHandle, plan: Plan
+) -> None:
+    async with rolled_back_world(tenant) as (repos, users):
+        rows = _rows(plan, users)
+        for _kind, _index, row in rows:
+            await repos.records.insert(row)
+        await _check_world(repos, plan, rows, users)
 
 
 async def _check_world(
