@@ -19,14 +19,24 @@ const tableRows = (page) =>
     rows.map((r) => [...r.children].map((c) => c.textContent.trim())),
   );
 
-async function expectPipeline(page, expected) {
+/** How the app names an entity and a status: the tenant's config (an earlier journey may have
+ * relabelled statuses or renamed records), else the defaults. */
+async function namer(rest) {
+  const { json: config } = await rest.call("GET", "config");
+  const cap = (s) => s.charAt(0).toUpperCase() + s.slice(1);
+  return {
+    entity: (e) => config.nouns?.[e]?.singular || cap(e),
+    status: (e, s) => config.labels?.[`${e}_status`]?.[s] || cap(s),
+  };
+}
+
+async function expectPipeline(page, expected, names) {
   await page.waitForSelector('[data-testid="report"][data-phase="ready"]');
   await eventually(async () => {
     const rows = await tableRows(page);
     for (const [key, count] of Object.entries(expected)) {
       const [entity, status] = key.split("/");
-      const label = (s) => s.charAt(0).toUpperCase() + s.slice(1);
-      const row = rows.find((r) => r[0] === label(entity) && r[1] === label(status));
+      const row = rows.find((r) => r[0] === names.entity(entity) && r[1] === names.status(entity, status));
       check(row?.[2] === String(count), `${key}: table shows ${row?.[2]}, expected ${count}`);
     }
   }, 10_000);
@@ -41,6 +51,7 @@ export async function reportsJourney({ browser, base, api }) {
   const adminRest = await restAs(base, api.admin);
   const userRest = await restAs(base, api.user);
   const before = await pipelineCounts(adminRest);
+  const names = await namer(adminRest);
   for (const lead_status of ["new", "new", "new", "contacted"]) {
     await adminRest.create("leads", { name: `Report lead ${lead_status}`, lead_source: "E2E reports", lead_status });
   }
@@ -86,7 +97,7 @@ export async function reportsJourney({ browser, base, api }) {
   await step("reports: the pipeline's table shows the records just created", async () => {
     await page.click('[data-testid="reports-index"] a >> text="Pipeline"');
     await page.waitForURL(/\/reports\/pipeline$/);
-    await expectPipeline(page, expected);
+    await expectPipeline(page, expected, names);
     check((await page.locator('[data-testid="report-chart"]').count()) === 2, "pipeline: two charts expected");
     await shootBoth(page, "report-pipeline");
   });
@@ -94,7 +105,7 @@ export async function reportsJourney({ browser, base, api }) {
   await step("reports: the period changes with presets and custom dates, in the URL", async () => {
     await page.selectOption('[data-testid="report-range"]', "this-year");
     await page.waitForURL(/\/reports\/pipeline\?range=this-year$/);
-    await expectPipeline(page, expected);
+    await expectPipeline(page, expected, names);
     const year = new Date().getFullYear();
     check(
       (await page.textContent('[data-testid="report-period"]')).includes(`01/01/${year}`),
@@ -105,16 +116,16 @@ export async function reportsJourney({ browser, base, api }) {
     await page.fill('input[type="date"] >> nth=1', "2001-12-31");
     await page.click("button:has-text('Apply dates')");
     await page.waitForURL(/start_date=2001-01-01&end_date=2001-12-31/);
-    await expectPipeline(page, { "lead/new": 0, "lead/contacted": 0, "lead/converted": 0, "project/active": 0 });
+    await expectPipeline(page, { "lead/new": 0, "lead/contacted": 0, "lead/converted": 0, "project/active": 0 }, names);
     await page.waitForSelector('[data-testid="report-empty"]');
     // back to the preset: the filters follow the URL
     await page.goBack();
     await page.waitForURL(/\/reports\/pipeline\?range=this-year$/);
     check((await page.inputValue('[data-testid="report-range"]')) === "this-year", "the period did not follow the URL");
-    await expectPipeline(page, expected);
+    await expectPipeline(page, expected, names);
     // the link is the report: opened afresh, it shows the same period
     await page.goto(`${base}/reports/pipeline?range=this-year`);
-    await expectPipeline(page, expected);
+    await expectPipeline(page, expected, names);
   });
 
   await step("reports: Download CSV saves the report with the chosen period", async () => {
@@ -182,11 +193,15 @@ export async function reportsJourney({ browser, base, api }) {
     await shootBoth(userPage, "reports-index-user");
     await userPage.click('[data-testid="reports-index"] a >> text="Pipeline"');
     await userPage.setViewportSize(DESKTOP.viewport); // the desktop table, to read its rows
-    await expectPipeline(userPage, {
-      "lead/new": theirs["lead/new"],
-      "lead/contacted": theirs["lead/contacted"],
-      "project/active": theirs["project/active"],
-    });
+    await expectPipeline(
+      userPage,
+      {
+        "lead/new": theirs["lead/new"],
+        "lead/contacted": theirs["lead/contacted"],
+        "project/active": theirs["project/active"],
+      },
+      names,
+    );
     check(theirs["lead/new"] < expected["lead/new"], "the non-admin's pipeline counts the admin's leads");
     await userPage.goto(`${base}/reports/user-activity`);
     await userPage.waitForSelector("text=This report is for administrators.");

@@ -35,6 +35,9 @@ async function deviceShows(page, base, id, expected) {
   });
 }
 
+/** The queue's count line: "1 open conflict", "3 auto-resolved conflicts". */
+const countOf = (n, status) => `${n} ${status} ${n === 1 ? "conflict" : "conflicts"}`;
+
 export async function resolveJourney({ browser, base, api }) {
   const admin = await restAs(base, api.admin);
   const second = { email: `second-${Date.now().toString(36)}@example.com`, password: api.admin.password };
@@ -96,12 +99,14 @@ export async function resolveJourney({ browser, base, api }) {
   await step("resolve: the admin finds it in Admin -> Conflicts and compares the sides", async () => {
     await signIn(a, base, api.admin);
     await synced(a);
+    // Earlier journeys may have left open conflicts of their own: count them, find ours by name.
+    const open = (await admin.get("admin/conflicts?status=open&count=true")).total;
     await a.goto(`${base}/admin`);
-    await a.waitForSelector('[data-testid="open-conflicts-count"]:text-is("1 open")');
+    await a.waitForSelector(`[data-testid="open-conflicts-count"]:text-is("${open} open")`);
     await a.click('a:has-text("Conflicts")');
     await a.waitForURL(/\/admin\/conflicts$/);
-    await a.waitForSelector('[data-testid="conflicts-count"]:text-is("1 open conflict")');
-    const row = a.locator('[data-testid="conflict-row"]');
+    await a.waitForSelector(`[data-testid="conflicts-count"]:text-is("${countOf(open, "open")}")`);
+    const row = a.locator('[data-testid="conflict-row"]', { hasText: "Contested Lead" });
     check((await row.count()) === 1, `rows: ${await row.count()}`);
     const text = await row.textContent();
     check(
@@ -140,8 +145,9 @@ export async function resolveJourney({ browser, base, api }) {
   await step("resolve: the losing phone is restored from the history and reaches both phones", async () => {
     await a.goto(`${base}/admin/conflicts`);
     await a.click('[data-testid="conflict-filters"] button:has-text("Auto-resolved")');
-    await a.waitForSelector('[data-testid="conflicts-count"]:text-is("1 auto-resolved conflict")');
-    const row = a.locator('[data-testid="conflict-row"]');
+    const auto = (await admin.get("admin/conflicts?status=auto_resolved&count=true")).total;
+    await a.waitForSelector(`[data-testid="conflicts-count"]:text-is("${countOf(auto, "auto-resolved")}")`);
+    const row = a.locator('[data-testid="conflict-row"]', { hasText: "Contested Lead" });
     check((await row.textContent()).includes("Phone: 555-0101 vs 555-0202"), await row.textContent());
     await shootBoth(a, "admin-conflicts-history");
     await row.locator("a").first().click();
@@ -156,14 +162,15 @@ export async function resolveJourney({ browser, base, api }) {
   });
 
   await step("resolve: offline, the conflict screens say they need a connection", async () => {
+    const left = countOf((await admin.get("admin/conflicts?status=open&count=true")).total, "open");
     await a.goto(`${base}/admin/conflicts`);
-    await a.waitForSelector('[data-testid="conflicts-count"]:text-is("0 open conflicts")');
+    await a.waitForSelector(`[data-testid="conflicts-count"]:text-is("${left}")`);
     await synced(a);
     await desk.setOffline(true);
     await a.waitForSelector('[data-testid="conflicts-offline"] >> text=You are offline');
     await shootBoth(a, "admin-conflicts-offline");
     await desk.setOffline(false);
-    await a.waitForSelector('[data-testid="conflicts-count"]:text-is("0 open conflicts")');
+    await a.waitForSelector(`[data-testid="conflicts-count"]:text-is("${left}")`);
   });
 
   for (const p of [a, d1, d2]) openPages.delete(p);

@@ -31,6 +31,7 @@ export async function tourJourney({ browser, base, api, made }) {
   const rest = await restAs(base, api.user);
   const adminRest = await restAs(base, api.admin);
   let configured = false;
+  const original = (await adminRest.call("GET", "admin/config")).json;
 
   await step("config: the tenant's labels, brand, currency and date format reach the app", async () => {
     const put = await adminRest.call("PUT", "admin/config", CONFIG);
@@ -165,6 +166,8 @@ export async function tourJourney({ browser, base, api, made }) {
     if (configured) await page.waitForSelector("text=€12,500.00");
     await shootBoth(page, "projects");
   });
+  // The journeys after this one read the default labels, currency and date format.
+  if (configured) await adminRest.call("PUT", "admin/config", original);
   openPages.delete(page);
   await context.close();
 }
