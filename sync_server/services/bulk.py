@@ -6,8 +6,9 @@ included), and a device that edited the same record offline meets it as a confli
 is wrong for every id (a status outside the closed list, an assignee who is not an active user of
 the tenant) refuses the whole request (422) before anything is written.
 
-The ids run as one batch of the write path (records read and locked in one query, seqs and log
-rows written once) in one savepoint. An id refused before it wrote anything (another tenant's:
+The ids run as one batch of the write path (``each_in_batch``: records and, for an assignment,
+their children read and locked in one query per entity, seqs and log rows written once) in one
+savepoint. An id refused before it wrote anything (another tenant's:
 ``not_found``; a converted lead's status) just fails alone. Should anything fail after an id
 started writing, the savepoint rolls back and the ids run again one savepoint each: the results
 are the same either way, only slower.
@@ -20,12 +21,11 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sync_server.db.repositories import Repositories
-from sync_server.db.repositories.sync import PendingChanges
 from sync_server.entities import EntitySpec
 from sync_server.errors import ApiError, validation_error
 from sync_server.schemas.admin import BulkRequest
 from sync_server.services.validation import validated_changes
-from sync_server.services.write_path import RecordWriter
+from sync_server.services.write_path import RecordWriter, each_in_batch
 
 # Statuses only a lifecycle operation sets (POST /leads/{id}/convert), never a plain update.
 LIFECYCLE_STATUSES = {("lead", "converted")}
@@ -36,48 +36,16 @@ Action = Callable[[RecordWriter, uuid.UUID], Awaitable[Any]]
 async def run(repos: Repositories, spec: EntitySpec, request: BulkRequest) -> list[dict[str, Any]]:
     action = await _action(repos, spec, request)
     writer = RecordWriter(repos, whole_tenant=True)
-    async with writer.batch() as pending:  # locks the tenant clock before any record row
+    async with writer.batch():  # locks the tenant clock before any record row
         await writer.prefetch({spec.name: request.ids})
-        start = pending.mark()
-        try:
-            async with repos.savepoint():
-                results = [await _in_batch(writer, action, i) for i in request.ids]
-                await writer.flush_rows()
-            return results
-        except _Redo:
-            pending.reset(start)
-            writer.forget()
-        return [await _alone(writer, pending, action, i) for i in request.ids]
+        if request.action == "assign":  # each reassigned record's children move with it
+            await writer.prefetch_children(spec, request.ids)
 
-
-class _Redo(Exception):
-    """An id failed after it started writing: the batch can't drop its writes alone."""
-
-
-async def _in_batch(writer: RecordWriter, action: Action, record_id: uuid.UUID) -> dict[str, Any]:
-    before = (writer.writes, writer.current_seq())
-    try:
-        await action(writer, record_id)
-    except ApiError as exc:
-        if (writer.writes, writer.current_seq()) != before:
-            raise _Redo from exc
-        return _failed(record_id, exc)
-    return {"id": record_id, "status": "ok"}
-
-
-async def _alone(
-    writer: RecordWriter, pending: PendingChanges, action: Action, record_id: uuid.UUID
-) -> dict[str, Any]:
-    start = pending.mark()
-    try:
-        async with writer.repos.savepoint():
+        async def write(record_id: uuid.UUID) -> dict[str, Any]:
             await action(writer, record_id)
-            await writer.flush_rows()
-    except ApiError as exc:
-        pending.reset(start)
-        writer.forget()
-        return _failed(record_id, exc)
-    return {"id": record_id, "status": "ok"}
+            return {"id": record_id, "status": "ok"}
+
+        return await each_in_batch(writer, request.ids, write, _failed)
 
 
 def _failed(record_id: uuid.UUID, exc: ApiError) -> dict[str, Any]:

@@ -167,6 +167,8 @@ class RecordWriter:
         self._locked: set[Key] = set()
         self._active: dict[uuid.UUID, bool] = {}
         self._new: dict[str, list[RecordBase]] = {}  # created rows by table, until flush_rows
+        # (child entity, column, parent id) -> its children, when prefetched for a batch
+        self._children: dict[tuple[str, str, uuid.UUID], list[RecordBase]] | None = None
         self._audience = _CachedAudience(self._parent)
         # Counts the writes staged (rows changed or added): a caller can tell whether a failed
         # operation left anything behind (each_in_batch).
@@ -205,9 +207,23 @@ class RecordWriter:
         except IntegrityError as exc:
             raise integrity_error() from exc
 
+    async def prefetch_children(self, spec: EntitySpec, parent_ids: list[uuid.UUID]) -> None:
+        """Read (and lock) the records inheriting visibility from these parents, one query per
+        dependent entity, for ``_propagate`` to use instead of a query per parent. Only for a
+        batch that moves no child between parents (bulk assignment): the lists are not updated
+        by later writes of the batch."""
+        cache = self._children = {}
+        for child_spec, column in dependents(spec.name):
+            only = child_spec.model.entity == spec.name if child_spec.name == "note" else None  # type: ignore[attr-defined]
+            for parent_id in parent_ids:
+                cache[(child_spec.name, column, parent_id)] = []
+            for child in await self.children(child_spec, column, parent_ids, extra=only):
+                cache[(child_spec.name, column, getattr(child, column))].append(child)
+
     def forget(self) -> None:
         """Drop the rows kept and staged: the batch ended, or a savepoint holding some of them
         rolled back."""
+        self._children = None
         self._rows.clear()
         self._locked.clear()
         self._active.clear()
@@ -509,7 +525,11 @@ class RecordWriter:
         that inherits from this record had exactly this record's former audience."""
         for child_spec, column in dependents(spec.name):
             only = child_spec.model.entity == spec.name if child_spec.name == "note" else None  # type: ignore[attr-defined]
-            for child in await self.children(child_spec, column, [record_id], extra=only):
+            key = (child_spec.name, column, record_id)
+            kids = self._children.get(key) if self._children is not None else None
+            if kids is None:
+                kids = await self.children(child_spec, column, [record_id], extra=only)
+            for child in kids:
                 if not inherits_from(child_spec, child, spec.name, record_id):
                     continue
                 seq = pending.next_seq()

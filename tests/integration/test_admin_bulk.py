@@ -124,6 +124,12 @@ async def test_bulk_assign_reaches_devices_and_evicts_the_old_owner(tenant: Tena
     admin, (u0, u1) = tenant.admin, tenant.users
     leads = [await make(admin, "lead", assigned_to=str(u0.user_id)) for _ in range(2)]
     contact = await make(admin, "contact", lead_id=leads[0]["id"])
+    note = await make(admin, "note", entity="lead", entity_id=leads[1]["id"])
+    # A grandchild: an interaction of a project that inherits the lead's owner.
+    project = await make(admin, "project", lead_id=leads[1]["id"])
+    call = await make(admin, "interaction", lead_id=leads[1]["id"], project_id=project["id"])
+    kids = {"contact": contact["id"], "note": note["id"], "project": project["id"],
+            "interaction": call["id"]}  # fmt: skip
     old, new = device(u0), device(u1)
     await old.pull()
     await new.pull()
@@ -134,10 +140,12 @@ async def test_bulk_assign_reaches_devices_and_evicts_the_old_owner(tenant: Tena
 
     gained = await new.pull()
     assert ids <= {str(c.id) for c in gained.changes if c.op == "put"}
-    assert ids <= new.synced("lead").keys() and contact["id"] in new.synced("contact")
+    assert ids <= new.synced("lead").keys()
+    assert all(rid in new.synced(kind) for kind, rid in kids.items())
     lost = await old.pull()
     assert ids <= {str(c.id) for c in lost.changes if c.op == "delete"}
-    assert not ids & old.synced("lead").keys() and contact["id"] not in old.synced("contact")
+    assert not ids & old.synced("lead").keys()
+    assert not any(rid in old.synced(kind) for kind, rid in kids.items())
 
 
 async def test_offline_edit_meets_a_bulk_change_as_a_conflict(tenant: TenantHandle) -> None:
