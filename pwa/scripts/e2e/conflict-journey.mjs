@@ -2,18 +2,21 @@
 // field user) edit it offline: first different fields (phone on one, status on the other) ->
 // merged, both devices show both edits; then both its status -> the later arrival is held as a
 // conflict, and the device that lost shows "waiting for review".
-import { check, DESKTOP, eventually, openPages, PHONE, restAs, shootBoth, signIn, step, synced } from "./lib.mjs";
-
-async function editLead(page, base, id, fill) {
-  await page.goto(`${base}/leads/${id}/edit`);
-  await page.waitForSelector("form[aria-label='Edit lead']");
-  await fill();
-  await page.click("button[type=submit]");
-  await page.waitForURL(new RegExp(`/leads/${id}$`));
-}
-
-const field = (page, name) => page.textContent(`[data-field="${name}"]`);
-const badges = (page) => page.textContent('[data-testid="record-badges"]');
+import {
+  badges,
+  check,
+  DESKTOP,
+  editLead,
+  eventually,
+  field,
+  openPages,
+  PHONE,
+  restAs,
+  shootBoth,
+  signIn,
+  step,
+  synced,
+} from "./lib.mjs";
 
 export async function conflictJourney({ browser, base, api }) {
   const admin = await browser.newContext(DESKTOP);

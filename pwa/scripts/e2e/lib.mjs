@@ -147,3 +147,16 @@ export async function openFromList(page, base, path, name) {
 }
 
 export const idFromUrl = (page) => /([0-9a-f-]{36})(?:\/edit)?$/.exec(new URL(page.url()).pathname)?.[1];
+
+/** Edit a lead through its form: `fill` types the changes, then the form is saved. */
+export async function editLead(page, base, id, fill) {
+  await page.goto(`${base}/leads/${id}/edit`);
+  await page.waitForSelector("form[aria-label='Edit lead']");
+  await fill();
+  await page.click("button[type=submit]");
+  await page.waitForURL(new RegExp(`/leads/${id}$`));
+}
+
+/** A record page's shown value of a field, and its badges ("waiting for review"...). */
+export const field = (page, name) => page.textContent(`[data-field="${name}"]`);
+export const badges = (page) => page.textContent('[data-testid="record-badges"]');

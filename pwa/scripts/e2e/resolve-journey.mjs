@@ -3,18 +3,21 @@
 // at a desktop, opens Admin -> Conflicts, compares the sides, resolves the status with a value of
 // its own, and restores the losing phone from the history: both phones converge on each decision
 // and the "waiting for review" mark goes away. Offline, the screen says it needs a connection.
-import { check, DESKTOP, eventually, openPages, PHONE, restAs, shootBoth, signIn, step, synced } from "./lib.mjs";
-
-async function editLead(page, base, id, fill) {
-  await page.goto(`${base}/leads/${id}/edit`);
-  await page.waitForSelector("form[aria-label='Edit lead']");
-  await fill();
-  await page.click("button[type=submit]");
-  await page.waitForURL(new RegExp(`/leads/${id}$`));
-}
-
-const field = (page, name) => page.textContent(`[data-field="${name}"]`);
-const badges = (page) => page.textContent('[data-testid="record-badges"]');
+import {
+  badges,
+  check,
+  DESKTOP,
+  editLead,
+  eventually,
+  field,
+  openPages,
+  PHONE,
+  restAs,
+  shootBoth,
+  signIn,
+  step,
+  synced,
+} from "./lib.mjs";
 
 /** The lead page as a device shows it once it has synced: values and no review mark. */
 async function deviceShows(page, base, id, expected) {
