@@ -8,9 +8,9 @@ import uuid
 
 from aiohttp import web
 
-from sync_server.errors import ApiError, ErrorCode
-from sync_server.http.keys import repos, services
-from sync_server.http.parsing import json_response, parse_body
+from sync_server.http.admin import poke_after_commit
+from sync_server.http.keys import repos
+from sync_server.http.parsing import json_response, parse_body, path_id
 from sync_server.http.routing import Access, RouteTable
 from sync_server.schemas.admin_conflicts import (
     BulkResolveRequest,
@@ -28,23 +28,7 @@ TAG = "admin"
 
 
 def conflict_id(request: web.Request) -> uuid.UUID:
-    try:
-        return uuid.UUID(request.match_info["id"])
-    except ValueError as exc:
-        raise ApiError(ErrorCode.NOT_FOUND, "conflict not found") from exc
-
-
-def _poke_after_commit(request: web.Request, seq: int) -> None:
-    """Devices that may see what changed get a poke once the transaction has committed."""
-    r = repos(request)
-    hub, touched, tenant_id = services(request).pokes, set(r.records.touched), r.ctx.tenant_id
-    if not touched:
-        return
-
-    async def poke() -> None:
-        await hub.publish(tenant_id, touched, seq)
-
-    r.after_commit.append(poke)
+    return path_id(request, "conflict")
 
 
 @routes.route(
@@ -86,7 +70,7 @@ async def resolve_conflict(request: web.Request) -> web.Response:
     body = await parse_body(request, ResolveRequest)
     r = repos(request)
     result = await conflict_queue.resolve(r, conflict_id(request), body.choice, body.fields)
-    _poke_after_commit(request, await r.clock.current())
+    await poke_after_commit(request)
     return json_response(result)
 
 
@@ -103,6 +87,6 @@ async def bulk_resolve(request: web.Request) -> web.Response:
     body = await parse_body(request, BulkResolveRequest)
     r = repos(request)
     results = await conflict_queue.bulk_resolve(r, body.ids, body.choice)
-    _poke_after_commit(request, await r.clock.current())
+    await poke_after_commit(request)
     out = BulkResolveResponse.model_validate({"results": results})
     return json_response(out.model_dump(mode="json"))

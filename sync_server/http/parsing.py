@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any, TypeVar
 
 from aiohttp import web
@@ -44,6 +45,14 @@ async def parse_body(request: web.Request, model: type[T]) -> T:
     if data is None:
         data = {}
     return validate(model, data)
+
+
+def path_id(request: web.Request, noun: str) -> uuid.UUID:
+    """The ``{id}`` of the path; one that is not a UUID names nothing: 404, like a missing one."""
+    try:
+        return uuid.UUID(request.match_info["id"])
+    except ValueError as exc:
+        raise ApiError(ErrorCode.NOT_FOUND, f"{noun} not found") from exc
 
 
 def json_response(

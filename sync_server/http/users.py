@@ -6,10 +6,9 @@ import uuid
 
 from aiohttp import web
 
-from sync_server.errors import ApiError, ErrorCode
 from sync_server.http.admin import poke_after_commit
 from sync_server.http.keys import repos, services
-from sync_server.http.parsing import json_response, parse_body, validate
+from sync_server.http.parsing import json_response, parse_body, path_id, validate
 from sync_server.http.routing import Access, RouteTable
 from sync_server.schemas.users import (
     ReassignRequest,
@@ -29,10 +28,7 @@ TAG = "admin"
 
 
 def user_id(request: web.Request) -> uuid.UUID:
-    try:
-        return uuid.UUID(request.match_info["id"])
-    except ValueError as exc:
-        raise ApiError(ErrorCode.NOT_FOUND, "user not found") from exc
+    return path_id(request, "user")
 
 
 def _user_response(

@@ -39,7 +39,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.functions import GenericFunction
 
-from sync_server.db.models import ActivityLog, ChangeAudience, ChangeLog, Conflict, RecordBase
+from sync_server.db.models import Conflict, RecordBase
 from sync_server.db.repositories.base import ScopedRepository, scoped
 from sync_server.db.repositories.visibility import visible_branches, visible_clause
 from sync_server.entities import EntitySpec
@@ -376,28 +376,6 @@ class RecordsRepository(ScopedRepository):
         if extra is not None:
             stmt = stmt.where(extra)
         return list((await self._session.execute(stmt.with_for_update())).scalars())
-
-    async def record_change(
-        self, change: ChangeLog, visible: Iterable[uuid.UUID], evicted: Iterable[uuid.UUID]
-    ) -> None:
-        """The change log row and who it concerns (see ChangeAudience)."""
-        self._add(change)
-        self.touched.update(visible)
-        self.touched.update(evicted)
-        rows = [(u, True) for u in visible] + [(u, False) for u in evicted]
-        for user_id, is_visible in rows:
-            self._add(
-                ChangeAudience(
-                    user_id=user_id,
-                    seq=change.seq,
-                    entity=change.entity,
-                    record_id=change.record_id,
-                    visible=is_visible,
-                )
-            )
-
-    async def log_activity(self, entry: ActivityLog) -> None:
-        self._add(entry)
 
     async def add_conflict(self, conflict: Conflict) -> Conflict:
         self._add(conflict)
