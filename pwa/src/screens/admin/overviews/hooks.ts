@@ -2,21 +2,13 @@
 // change) and the page on screen (fetched again whenever what it shows changes).
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useApp } from "../../../app/AppProvider";
+
 import { fetchPage, loadPreferences, saveView } from "./api";
 import type { OverviewPage, OverviewSpec } from "./entities";
 import { problemText } from "./messages";
 import { defaultView, type OverviewFilters, type ViewSettings, viewFromPrefs } from "./query";
 
 const SAVE_DELAY_MS = 600;
-
-export function useDebounced<T>(value: T, delayMs: number): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), delayMs);
-    return () => clearTimeout(timer);
-  }, [value, delayMs]);
-  return settled;
-}
 
 export interface ViewPrefs {
   /** null until the preferences have been read (or failed to be) */

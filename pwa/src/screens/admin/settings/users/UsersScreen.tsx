@@ -1,10 +1,11 @@
 // Users and roles (admin): everyone in the company with roles, state and last sync; add or
 // invite, set roles, deactivate (never delete) and reactivate, reassign a leaving user's records.
 // Cards on a phone, a table from `sm` up.
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { useApp } from "../../../../app/AppProvider";
 import type { UserAdminRead, UserCreated } from "../../../../contracts/zod";
 import { useCRMConfig } from "../../../../hooks/useCRMConfig";
+import { useDebounced } from "../../../../hooks/useDebounced";
 import { useDesktop } from "../../../../hooks/useMediaQuery";
 import { Badge } from "../../../../ui/Badge";
 import { Button } from "../../../../ui/Button";
@@ -20,15 +21,6 @@ import { DeactivateDialog, displayName, ReassignDialog, RolesDialog } from "./Us
 import { listUsers, replaceUser, setActive, type UserState, type UsersFilter } from "./usersApi";
 
 type Open = { kind: "roles" | "deactivate" | "reassign"; user: UserAdminRead } | { kind: "create" } | null;
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return settled;
-}
 
 export function UsersScreen() {
   const { api, session } = useApp();
