@@ -134,7 +134,8 @@ Conflict kinds besides `field`: `delete_update` (delete vs. concurrent edit, or 
 someone trashed), `update_purged` (edit of a record purged while the device held it), `convert`
 (conversion of a lead that changed concurrently), `access` (an edit of a record, or a create under
 a parent, that the user could see when they typed it and that was reassigned away since: the
-device's values are held with an empty server side; a user who never saw the record gets
+device's values are held with an empty server side, and later edits of a record whose create is
+held join that conflict; a user who never saw the record gets
 `rejected` `not_found`, so no id leaks). None is ever dropped.
 
 ### Field policies

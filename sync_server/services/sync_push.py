@@ -17,9 +17,10 @@ from typing import Any
 
 import sentry_sdk
 import structlog
+from pydantic_core import to_jsonable_python
 from sqlalchemy.exc import IntegrityError
 
-from conflict import Outcome, decide_lost_access, decide_update_of_missing
+from conflict import Outcome, decide_lost_access, decide_update_of_missing, policy_for
 from sync_server.db.models import SyncClient
 from sync_server.db.repositories import Repositories
 from sync_server.entities import ENTITIES, EntitySpec
@@ -28,6 +29,7 @@ from sync_server.schemas.base import ErrorBody
 from sync_server.schemas.sync import Mutation, MutationResult, PushRequest, PushResponse
 from sync_server.services import lifecycle
 from sync_server.services.conflicts import record_conflicts
+from sync_server.services.validation import validated_changes
 from sync_server.services.write_path import Origin, RecordWriter, WriteResult, each_in_batch
 
 log = structlog.get_logger("sync_server.sync")
@@ -218,6 +220,8 @@ async def apply_mutation(writer: RecordWriter, m: Mutation, origin: Origin) -> W
             return await _on_purged(writer, spec, m, origin)
         if m.op == "update" and await _lost(writer, spec, m.id):
             return await _hold_lost_access(writer, spec, m, origin)
+        if m.op == "update" and (held := await _held_create(writer, spec, m)) is not None:
+            return held
         raise
 
 
@@ -244,6 +248,24 @@ async def _parent_lost(writer: RecordWriter, spec: EntitySpec, m: Mutation, exc:
         if parent is None or parent_id is None or not await _lost(writer, parent, parent_id):
             return False
     return True
+
+
+async def _held_create(writer: RecordWriter, spec: EntitySpec, m: Mutation) -> WriteResult | None:
+    """An edit of a record whose create is held (``access``) joins it: the admin applies the
+    record as the device has it now, and the edit is not refused for a record not made yet."""
+    repos = writer.repos
+    held = await repos.conflicts.held_create(spec.name, m.id, writer.ctx.actor_id)
+    if held is None or await repos.records.get(spec, m.id, visible_to=None) is not None:
+        return None
+    changes = validated_changes(spec, dict(m.fields))  # refused as any edit would be
+    fields = dict(held.fields)
+    for name, value in to_jsonable_python(changes).items():
+        entry = fields.get(name) or {"base": None, "server": None, "server_dot": None,
+                                     "policy": str(policy_for(spec.name, name))}  # fmt: skip
+        fields[name] = {**entry, "client": value}
+    held.fields = fields  # a new dict: the JSON column sees the change
+    await repos.conflicts.flush()
+    return WriteResult(None, Outcome.CONFLICT, None, held.id)
 
 
 async def _hold_lost_access(

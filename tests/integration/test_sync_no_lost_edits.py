@@ -3,7 +3,7 @@ user typed is silently dropped (SYNC.md's promise).
 
 - An edit of a record reassigned away while the device was offline is held for an admin (an
   ``access`` conflict), not rejected; the admin can apply it. So is a record created offline
-  under a parent that was reassigned away.
+  under a parent that was reassigned away, with the later edits the device made to it.
 - A device that never saw a record learns nothing about it (404, as before).
 - When a push's answer is lost, the retry's ``duplicate`` results still carry what happened to
   each mutation the first time (``original_status``, ``error``, ``conflict_id``), so a rejected
@@ -116,3 +116,30 @@ async def test_a_lost_answer_does_not_hide_a_rejection_or_a_conflict(tenant: Ten
     # The reference client reads them as the first answer would have been.
     assert [r.mutation.mid for r in dev.client.rejected] == [bad.mid]
     assert dev.client.waiting == {held.mid: replay[held.mid].conflict_id}
+
+
+async def test_an_edit_of_a_record_whose_create_is_held_joins_it(
+    client: TestClient[Any, Any], tenant: TenantHandle
+) -> None:
+    admin, (u0, u1) = tenant.admin, tenant.users
+    customer = await make(admin, "client", assigned_to=str(u1.user_id))
+    dev = device_for(u1)
+    await dev.client.pull()
+    typed = {"client_id": customer["id"], "contact_date": "2026-11-20T10:00:00Z",
+             "summary": "Fixed the boiler"}  # fmt: skip
+    iid = dev.client.create("interaction", typed)
+    dev.client.update("interaction", iid, {"outcome": "Customer happy"})
+    dev.client.update("interaction", iid, {"email": "not an email"})
+    await admin.patch(url("client", customer["id"]), json={"assigned_to": str(u0.user_id)})
+    results = await dev.client.push()
+    held, joined, bad = results
+    assert held.status == joined.status == "conflict" and joined.conflict_id == held.conflict_id
+    assert bad.status == "rejected" and bad.error is not None
+    assert bad.error.code == "validation_error"
+    assert held.conflict_id is not None
+    row = await _conflict(client, tenant, held.conflict_id)
+    assert row.fields["outcome"]["client"] == "Customer happy" and "email" not in row.fields
+    r = await admin.post(f"{Q}/{held.conflict_id}/resolve", json={"choice": "client"})
+    assert r.status == 200, await r.text()
+    made = await get_json(u0, url("interaction", iid))
+    assert (made["summary"], made["outcome"]) == ("Fixed the boiler", "Customer happy")

@@ -86,6 +86,28 @@ class ConflictsRepository(ScopedRepository):
         found: Conflict | None = (await self._session.execute(stmt)).scalar_one_or_none()
         return found
 
+    async def held_create(
+        self, entity: str, record_id: uuid.UUID, user_id: uuid.UUID
+    ) -> Conflict | None:
+        """The user's open ``access`` conflict holding the create of this record, locked (one
+        held earlier in this very push included: the session is flushed first)."""
+        await self._flush()
+        stmt = (
+            self._select(Conflict)
+            .where(
+                Conflict.entity == entity,
+                Conflict.record_id == record_id,
+                Conflict.user_id == user_id,
+                Conflict.kind == "access",
+                Conflict.status == "open",
+            )
+            .order_by(Conflict.created_at)
+            .limit(1)
+            .with_for_update()
+        )
+        found: Conflict | None = (await self._session.execute(stmt)).scalar_one_or_none()
+        return found
+
     async def flush(self) -> None:
         await self._flush()
 
