@@ -9,7 +9,7 @@ from aiohttp import web
 from sync_server.http.admin import poke_after_commit
 from sync_server.http.keys import repos, services
 from sync_server.http.parsing import json_response, parse_body, path_id, validate
-from sync_server.http.routing import Access, RouteTable
+from sync_server.http.routing import Access, Handler, RouteTable
 from sync_server.schemas.users import (
     ReassignRequest,
     ReassignResponse,
@@ -88,32 +88,28 @@ async def update_user(request: web.Request) -> web.Response:
     return _user_response(data)
 
 
-@routes.route(
-    "POST",
-    f"{U}/{{id}}/deactivate",
-    access=Access.ADMIN,
-    tag=TAG,
-    summary="Deactivate a user: their tokens and devices stop working; nothing is deleted",
-    response_model=UserAdminRead,
-)
-async def deactivate(request: web.Request) -> web.Response:
-    data = await users_admin.set_active(repos(request), user_id(request), active=False)
-    await poke_after_commit(request)
-    return _user_response(data)
+def _set_active(active: bool) -> Handler:
+    async def handler(request: web.Request) -> web.Response:
+        data = await users_admin.set_active(repos(request), user_id(request), active=active)
+        await poke_after_commit(request)
+        return _user_response(data)
+
+    return handler
 
 
-@routes.route(
-    "POST",
-    f"{U}/{{id}}/reactivate",
-    access=Access.ADMIN,
-    tag=TAG,
-    summary="Reactivate a deactivated user (admin)",
-    response_model=UserAdminRead,
-)
-async def reactivate(request: web.Request) -> web.Response:
-    data = await users_admin.set_active(repos(request), user_id(request), active=True)
-    await poke_after_commit(request)
-    return _user_response(data)
+for _action, _active, _summary in (
+    ("deactivate", False, "Deactivate a user: tokens and devices stop working; nothing is deleted"),
+    ("reactivate", True, "Reactivate a deactivated user (admin)"),
+):
+    routes.add(
+        "POST",
+        f"{U}/{{id}}/{_action}",
+        _set_active(_active),
+        access=Access.ADMIN,
+        tag=TAG,
+        summary=_summary,
+        response_model=UserAdminRead,
+    )
 
 
 @routes.route(
