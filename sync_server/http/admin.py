@@ -11,7 +11,7 @@ from aiohttp import web
 
 from sync_server.entities import ENTITIES, EntitySpec
 from sync_server.http.keys import REQUEST_ID, repos, services
-from sync_server.http.middleware import _add_headers
+from sync_server.http.middleware import add_headers
 from sync_server.http.parsing import json_response, parse_body
 from sync_server.http.records import if_match, record_id, record_response
 from sync_server.http.routing import Access, Handler, RouteTable
@@ -57,7 +57,7 @@ async def _stream(
             "X-Request-ID": request.get(REQUEST_ID, ""),
         }
     )
-    _add_headers(request, response)
+    add_headers(request, response)
     response.enable_chunked_encoding()
     await response.prepare(request)
     async with contextlib.aclosing(chunks):

@@ -81,7 +81,7 @@ async def errors(request: web.Request, handler: AioHandler) -> web.StreamRespons
     try:
         return await handler(request)
     except ApiError as exc:
-        return _add_headers(request, error_response(exc, request))
+        return add_headers(request, error_response(exc, request))
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
@@ -92,7 +92,7 @@ async def errors(request: web.Request, handler: AioHandler) -> web.StreamRespons
         if exc.status == 405 and "Allow" in exc.headers:
             response.headers["Allow"] = exc.headers["Allow"]
         response.headers["X-Request-ID"] = request.get(REQUEST_ID, "")
-        return _add_headers(request, response)
+        return add_headers(request, response)
     except SqlPoolTimeout:
         # Every connection busy for pool_timeout: overload, not a bug. Tell clients to come back.
         log.warning("database_pool_exhausted")
@@ -106,7 +106,7 @@ async def errors(request: web.Request, handler: AioHandler) -> web.StreamRespons
         log.exception("unhandled_error", error_type=type(exc).__name__)
         sentry_sdk.capture_exception(exc)
         internal = ApiError(ErrorCode.INTERNAL, "Internal server error")
-        return _add_headers(request, error_response(internal, request))
+        return add_headers(request, error_response(internal, request))
 
 
 def _origin_allowed(request: web.Request) -> bool:
@@ -124,10 +124,10 @@ async def headers_and_cors(request: web.Request, handler: AioHandler) -> web.Str
             response = error_response(refused, request)
     else:
         response = await handler(request)
-    return _add_headers(request, response)
+    return add_headers(request, response)
 
 
-def _add_headers(request: web.Request, response: web.StreamResponse) -> web.StreamResponse:
+def add_headers(request: web.Request, response: web.StreamResponse) -> web.StreamResponse:
     origin = request.headers.get("Origin")
     allowed = _origin_allowed(request)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")

@@ -35,7 +35,7 @@ def user_payload(user: User, roles: list[str]) -> dict[str, Any]:
     }
 
 
-def _fingerprint(user: User) -> str:
+def password_fingerprint(user: User) -> str:
     """Changes whenever the password does, killing outstanding reset tokens."""
     return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
 
@@ -137,7 +137,7 @@ class AuthService:
             reset = await repos.resets.create(
                 PasswordReset(id=uuid.uuid4(), user_id=user.id, expires_at=expires)
             )
-            token = self.resets.sign(user.tenant_id, reset.id, _fingerprint(user))
+            token = self.resets.sign(user.tenant_id, reset.id, password_fingerprint(user))
         link = f"{s.public_url}/reset-password?token={token}"
         body = f"Use this link within an hour to choose a new password:\n\n{link}\n"
         await self.mailer.send(Mail(to=user.email, subject="Reset your password", body=body))
@@ -156,7 +156,7 @@ class AuthService:
             user = await repos.users.get(reset.user_id) if reset else None
             if reset is None or user is None or reset.used_at is not None:
                 raise ApiError(ErrorCode.TOKEN_INVALID, "reset token already used or unknown")
-            if reset.expires_at < datetime.now(UTC) or _fingerprint(user) != fingerprint:
+            if reset.expires_at < datetime.now(UTC) or password_fingerprint(user) != fingerprint:
                 raise ApiError(ErrorCode.TOKEN_INVALID, "reset token expired")
             await repos.resets.mark_used(reset)
             new_hash = await hash_password(password, self.settings.bcrypt_rounds)

@@ -39,7 +39,7 @@ def _converter(column_type: Any) -> Callable[[Any], Any] | None:
 
 
 @cache
-def _fields(spec: EntitySpec) -> tuple[tuple[str, Callable[[Any], Any] | None], ...]:
+def read_fields(spec: EntitySpec) -> tuple[tuple[str, Callable[[Any], Any] | None], ...]:
     """(name, JSON converter or None) for each Read field, in order."""
     columns = table_of(spec).c
     return tuple((name, _converter(columns[name].type)) for name in read_columns(spec))
@@ -50,7 +50,7 @@ def _layout(
     spec: EntitySpec,
 ) -> tuple[tuple[str, ...], tuple[tuple[str, Callable[[Any], Any]], ...]]:
     """The Read fields' names, and the conversions some of them need."""
-    fields = _fields(spec)
+    fields = read_fields(spec)
     return tuple(n for n, _ in fields), tuple((n, c) for n, c in fields if c is not None)
 
 

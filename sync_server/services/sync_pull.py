@@ -27,7 +27,7 @@ from sync_server.entities import ENTITIES, EntitySpec
 from sync_server.schemas.conflicts import ConflictRead
 from sync_server.schemas.sync import PullRequest
 from sync_server.services.auth import user_payload
-from sync_server.services.records import _fields as read_fields  # (name, JSON converter)
+from sync_server.services.records import read_fields  # (name, JSON converter)
 from sync_server.services.sync_cursor import Cursor, CursorCodec
 from sync_server.services.sync_push import check_owner, check_schema_version
 

@@ -31,7 +31,7 @@ from sync_server.entities import ENTITIES
 from sync_server.errors import ApiError, ErrorCode, not_found, validation_error
 from sync_server.schemas.users import UserCreate, UsersQuery, UserUpdate
 from sync_server.security.tokens import ResetTokenSigner
-from sync_server.services.auth import _fingerprint
+from sync_server.services.auth import password_fingerprint
 from sync_server.services.mail import Mail, Mailer
 from sync_server.services.sync_events import announce, everyone
 from sync_server.services.tenants import NewUser, add_user
@@ -126,7 +126,7 @@ async def _invite(repos: Repositories, user: User, inviter: Inviter) -> None:
     reset = await repos.resets.create(
         PasswordReset(id=uuid.uuid4(), user_id=user.id, expires_at=expires)
     )
-    token = inviter.signer.sign(user.tenant_id, reset.id, _fingerprint(user))
+    token = inviter.signer.sign(user.tenant_id, reset.id, password_fingerprint(user))
     minutes = inviter.signer.ttl_seconds // 60
     body = (
         "You have been invited to PathSix CRM.\n\n"
