@@ -14,7 +14,7 @@ from sync_server.db.models.base import UTCDateTime
 from sync_server.db.repositories import Repositories
 from sync_server.db.repositories.records import ListQuery, read_columns, table_of
 from sync_server.entities import EntitySpec
-from sync_server.errors import not_found
+from sync_server.errors import ApiError, ErrorCode, not_found
 from sync_server.services.listing import encode_cursor
 
 
@@ -84,7 +84,10 @@ async def get_visible(repos: Repositories, spec: EntitySpec, record_id: uuid.UUI
 async def list_page(
     repos: Repositories, spec: EntitySpec, query: ListQuery, *, whole_tenant: bool = False
 ) -> dict[str, Any]:
-    """One page in the list envelope of API.md. ``whole_tenant`` is for admin endpoints only."""
+    """One page in the list envelope of API.md. ``whole_tenant`` is for admin endpoints only,
+    and checked here too, not just by the route's access rule."""
+    if whole_tenant and not repos.ctx.is_admin:
+        raise ApiError(ErrorCode.FORBIDDEN, "This needs the admin role")
     visible_to = None if whole_tenant else repos.ctx.actor_id
     page = await repos.records.page(spec, query, visible_to=visible_to)
     next_cursor = None

@@ -44,10 +44,11 @@ async def _users(
 ) -> dict[uuid.UUID, dict[str, Any]]:
     roles = await repos.users.roles_by_user()
     users = await repos.users.list()
+    wanted = None if ids is None else set(ids)
     return {
         u.id: user_payload(u, sorted(roles.get(u.id, [])))
         for u in users
-        if ids is None or u.id in ids
+        if wanted is None or u.id in wanted
     }
 
 

@@ -349,7 +349,8 @@ class RecordWriter:
             await check_references(self, spec, values, values)
             record_id = record_id or uuid.uuid4()
             if await self._row(spec, record_id, lock=False) is not None:
-                raise ApiError(ErrorCode.CONFLICT, f"{spec.name} {record_id} already exists")
+                # The same answer whoever owns it: a caller can't probe for ids they can't see.
+                raise integrity_error()
             self.writes += 1
             seq = pending.next_seq()
             stamp = now()
@@ -742,7 +743,9 @@ def check_version(spec: EntitySpec, row: RecordBase, if_match: int | None) -> No
         )
 
 
-def dependents(entity: str) -> list[tuple[EntitySpec, str]]:
+@cache
+def dependents(entity: str) -> tuple[tuple[EntitySpec, str], ...]:
+    """The records inheriting their visibility from ``entity`` (by the column naming it)."""
     out = [
         (s, p.field)
         for s in ENTITIES.values()
@@ -751,7 +754,7 @@ def dependents(entity: str) -> list[tuple[EntitySpec, str]]:
     ]
     if entity in ("lead", "client", "project"):
         out.append((ENTITIES["note"], "entity_id"))
-    return out
+    return tuple(out)
 
 
 def inherits_from(spec: EntitySpec, row: RecordBase, entity: str, record_id: uuid.UUID) -> bool:

@@ -290,9 +290,6 @@ class SyncRepository(ScopedRepository):
         await self._session.execute(self._delete(SyncResult).where(SyncResult.created_at < before))
         return int(horizon)
 
-    async def clients(self) -> list[SyncClient]:
-        stmt = self._select(SyncClient).order_by(SyncClient.last_seen_at.desc())
-        return list((await self._session.execute(stmt)).scalars())
 
 
 # Pull queries are templates (``scoped``) built once per entity and shape, with the user and the
