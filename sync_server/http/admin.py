@@ -10,7 +10,7 @@ from typing import Any
 from aiohttp import web
 
 from sync_server.entities import ENTITIES, EntitySpec
-from sync_server.http.keys import REQUEST_ID, repos, services
+from sync_server.http.keys import REQUEST_ID, repos
 from sync_server.http.middleware import add_headers
 from sync_server.http.parsing import json_response, parse_body
 from sync_server.http.records import if_match, record_id, record_response
@@ -29,20 +29,6 @@ from sync_server.services.records import etag, serialize
 routes = RouteTable()
 A = "/api/v1/admin"
 TAG = "admin"
-
-
-async def poke_after_commit(request: web.Request) -> None:
-    """Devices whose synced set this request changed get a poke once it has committed."""
-    r = repos(request)
-    hub, touched, tenant_id = services(request).pokes, set(r.records.touched), r.ctx.tenant_id
-    if not touched:
-        return
-    seq = await r.clock.current()
-
-    async def poke() -> None:
-        await hub.publish(tenant_id, touched, seq)
-
-    r.after_commit.append(poke)
 
 
 async def _stream(
@@ -82,7 +68,6 @@ def _handlers(spec: EntitySpec) -> dict[str, Handler]:
     async def bulk_action(request: web.Request) -> web.Response:
         body = await parse_body(request, BulkRequest)
         results = await bulk.run(repos(request), spec, body)
-        await poke_after_commit(request)
         return json_response(
             BulkResponse.model_validate({"results": results}).model_dump(mode="json")
         )
@@ -108,7 +93,6 @@ def _handlers(spec: EntitySpec) -> dict[str, Handler]:
             body.model_dump(exclude_unset=True),
             if_match(request),
         )
-        await poke_after_commit(request)
         return record_response(spec, result)
 
     return {

@@ -8,7 +8,6 @@ import uuid
 
 from aiohttp import web
 
-from sync_server.http.admin import poke_after_commit
 from sync_server.http.keys import repos
 from sync_server.http.parsing import json_response, parse_body, path_id
 from sync_server.http.routing import Access, RouteTable
@@ -70,7 +69,6 @@ async def resolve_conflict(request: web.Request) -> web.Response:
     body = await parse_body(request, ResolveRequest)
     r = repos(request)
     result = await conflict_queue.resolve(r, conflict_id(request), body.choice, body.fields)
-    await poke_after_commit(request)
     return json_response(result)
 
 
@@ -87,6 +85,5 @@ async def bulk_resolve(request: web.Request) -> web.Response:
     body = await parse_body(request, BulkResolveRequest)
     r = repos(request)
     results = await conflict_queue.bulk_resolve(r, body.ids, body.choice)
-    await poke_after_commit(request)
     out = BulkResolveResponse.model_validate({"results": results})
     return json_response(out.model_dump(mode="json"))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from sync_server.http.admin import poke_after_commit
 from sync_server.http.keys import repos
 from sync_server.http.parsing import json_response, parse_body
 from sync_server.http.routing import Access, RouteTable
@@ -56,7 +55,6 @@ async def get_admin_config(request: web.Request) -> web.Response:
 async def put_config(request: web.Request) -> web.Response:
     body = await parse_body(request, TenantConfig)
     saved = await tenant_config.save(repos(request), body)
-    await poke_after_commit(request)
     return _config_response(saved)
 
 

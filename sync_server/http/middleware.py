@@ -17,6 +17,7 @@ from sync_server.errors import ApiError, ErrorCode
 from sync_server.http.keys import CLAIMS, DB, METRICS, REPOS, REQUEST_ID, ROUTES, SERVICES, SETTINGS
 from sync_server.http.parsing import json_response
 from sync_server.http.routing import Access
+from sync_server.services.pokes import PokeHub
 from sync_server.tenancy import TenantContext, mint_from_token
 
 log = structlog.get_logger("sync_server.http")
@@ -184,9 +185,25 @@ async def authenticate(request: web.Request, handler: AioHandler) -> web.StreamR
             )
         request[REPOS] = repos
         response = await handler(request)
+        await _poke_after_commit(request.app[SERVICES].pokes, repos)
     for hook in repos.after_commit:
         await hook()
     return response
+
+
+async def _poke_after_commit(hub: PokeHub, repos: Repositories) -> None:
+    """Every request that changed what some devices may see pokes them once it has committed,
+    whatever the route (REST, admin, Trash...). A handler that schedules its own poke (push:
+    it knows the seq, and the fault tests hook there) sets ``repos.poke_scheduled``."""
+    touched = set(repos.records.touched)
+    if not touched or repos.poke_scheduled:
+        return
+    seq, tenant_id = await repos.clock.current(), repos.ctx.tenant_id
+
+    async def poke() -> None:
+        await hub.publish(tenant_id, touched, seq)
+
+    repos.after_commit.append(poke)
 
 
 async def context_for_token(app: web.Application, token: str) -> TenantContext:

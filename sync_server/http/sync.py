@@ -56,6 +56,7 @@ async def push(request: web.Request) -> web.Response:
         await hub.publish(tenant_id, touched, result.seq)
 
     r.after_commit.append(poke)
+    r.poke_scheduled = True
     await failpoints.hit(request.app[SETTINGS], "push.before_commit")
     return json_response(result.model_dump(mode="json"))
 

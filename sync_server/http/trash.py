@@ -12,7 +12,6 @@ from aiohttp import web
 
 from sync_server.entities import ENTITIES, EntitySpec
 from sync_server.errors import ApiError, validation_error
-from sync_server.http.admin import poke_after_commit
 from sync_server.http.keys import repos
 from sync_server.http.parsing import json_response, parse_body
 from sync_server.http.records import record_id, record_response
@@ -120,7 +119,6 @@ async def admin_bulk_restore(request: web.Request) -> web.Response:
         await writer.restore(spec, item_id)
 
     response = await _each(request, body.items, one, "restored")
-    await poke_after_commit(request)
     return json_response(response)
 
 

@@ -6,7 +6,6 @@ import uuid
 
 from aiohttp import web
 
-from sync_server.http.admin import poke_after_commit
 from sync_server.http.keys import repos, services
 from sync_server.http.parsing import json_response, parse_body, path_id, validate
 from sync_server.http.routing import Access, Handler, RouteTable
@@ -67,7 +66,6 @@ async def create_user(request: web.Request) -> web.Response:
     s = services(request)
     inviter = users_admin.Inviter(s.auth.resets, s.mailer, s.settings.public_url)
     data = await users_admin.create_user(repos(request), body, s.settings.bcrypt_rounds, inviter)
-    await poke_after_commit(request)
     created = UserCreated.model_validate(data).model_dump(mode="json")
     return json_response(created, status=201)
 
@@ -84,14 +82,12 @@ async def create_user(request: web.Request) -> web.Response:
 async def update_user(request: web.Request) -> web.Response:
     body = await parse_body(request, UserUpdate)
     data = await users_admin.update_user(repos(request), user_id(request), body)
-    await poke_after_commit(request)
     return _user_response(data)
 
 
 def _set_active(active: bool) -> Handler:
     async def handler(request: web.Request) -> web.Response:
         data = await users_admin.set_active(repos(request), user_id(request), active=active)
-        await poke_after_commit(request)
         return _user_response(data)
 
     return handler
@@ -124,5 +120,4 @@ for _action, _active, _summary in (
 async def reassign(request: web.Request) -> web.Response:
     body = await parse_body(request, ReassignRequest)
     data = await users_admin.reassign(repos(request), user_id(request), body.to_user_id)
-    await poke_after_commit(request)
     return json_response(ReassignResponse.model_validate(data).model_dump(mode="json"))

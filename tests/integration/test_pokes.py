@@ -120,6 +120,25 @@ async def test_assignee_is_poked(tenant: TenantHandle) -> None:
         await ws.close()
 
 
+async def test_rest_writes_poke_too(tenant: TenantHandle) -> None:
+    """Not only pushes: a REST edit, a delete to Trash and a restore reach the devices' sockets."""
+    admin, assignee = tenant.admin, tenant.users[1]
+    lead, _ = await push_lead(admin, assigned_to=str(assignee.user_id))
+    ws = await connect(assignee)
+    try:
+        for method, path, body in (
+            ("patch", f"/api/v1/leads/{lead}", {"phone": "555-0100"}),
+            ("delete", f"/api/v1/leads/{lead}", None),
+            ("post", f"/api/v1/trash/lead/{lead}/restore", None),
+        ):
+            r = await getattr(admin, method)(path, **({"json": body} if body else {}))
+            assert r.status == 200, await r.text()
+            poke = await ws.receive_json(timeout=WAIT)
+            assert poke == {"type": "poke", "seq": (await r.json())["version"]}, (method, path)
+    finally:
+        await ws.close()
+
+
 async def http_error_code(actor: Actor, token: str) -> str:
     """The error code the HTTP API gives for ``token``: the WebSocket must agree."""
     r = await actor.client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})

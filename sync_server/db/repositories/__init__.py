@@ -32,6 +32,7 @@ class Repositories:
         self._session = session
         # Run by the unit of work's owner once the transaction has committed (e.g. sync pokes).
         self.after_commit: list[Callable[[], Awaitable[None]]] = []
+        self.poke_scheduled = False  # a handler's own poke replaces the unit of work's
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:
