@@ -143,3 +143,24 @@ async def test_an_edit_of_a_record_whose_create_is_held_joins_it(
     assert r.status == 200, await r.text()
     made = await get_json(u0, url("interaction", iid))
     assert (made["summary"], made["outcome"]) == ("Fixed the boiler", "Customer happy")
+
+
+async def test_applying_a_held_create_that_breaks_a_uniqueness_rule_is_a_409(
+    tenant: TenantHandle,
+) -> None:
+    """The admin's choice, not a server error: the number was taken while the create waited."""
+    admin, (u0, u1) = tenant.admin, tenant.users
+    customer = await make(admin, "client", assigned_to=str(u1.user_id))
+    dev = device_for(u1)
+    await dev.client.pull()
+    dev.client.create("account", {"client_id": customer["id"], "account_number": "ACC-7"})
+    await admin.patch(url("client", customer["id"]), json={"assigned_to": str(u0.user_id)})
+    [held] = await dev.client.push()
+    assert held.status == "conflict"
+    await make(admin, "account", client_id=customer["id"], account_number="ACC-7")
+    r = await admin.post(f"{Q}/{held.conflict_id}/resolve", json={"choice": "client"})
+    body = await r.json()
+    assert r.status == 409 and body["code"] == "conflict"
+    assert set(body) == {"error", "code", "details"}
+    r = await admin.get(f"{Q}/{held.conflict_id}")
+    assert (await r.json())["status"] == "open"  # nothing of the failed resolution stayed
