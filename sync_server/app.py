@@ -18,6 +18,7 @@ from sync_server.http import (
     health,
     records,
     reports,
+    search,
     static,
     sync,
     trash,
@@ -37,8 +38,8 @@ log = structlog.get_logger("sync_server.app")
 def route_table() -> RouteTable:
     table = RouteTable()
     # static is last: its catch-all path must not shadow API routes.
-    modules = (health, auth, records, trash, sync, admin_conflicts, admin, users, config, reports)
-    for module in (*modules, docs, static):
+    modules = (health, auth, records, search, trash, sync, admin_conflicts, admin, users)
+    for module in (*modules, config, reports, docs, static):
         table.extend(module.routes)
     return table
 

@@ -1,11 +1,12 @@
 """``pathsix`` (and ``python -m sync_server``): serve, migrate, and platform operations.
 
-    pathsix serve [--host 127.0.0.1] [--port 8080]
+    pathsix serve [--host 127.0.0.1] [--port 8080] [--workers 1]
     pathsix db upgrade | db downgrade REV
     pathsix tenant create --name N --admin-email E --admin-password P [--json]
     pathsix user create --tenant-id T --email E --password P [--name N] [--role R]... [--json]
     pathsix demo seed [--json]
     pathsix sync compact
+    pathsix search reindex
     pathsix contracts export [--check]
 
 ``--json`` prints exactly one JSON object on stdout; logs and errors go to stderr. A refused
@@ -99,8 +100,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from sync_server.app import create_app
     from sync_server.db import migrate
+    from sync_server.serving import WorkersRefused, serve_workers
 
     settings = load_settings()
+    if args.workers != 1:
+        try:
+            return serve_workers(
+                settings, args.host, args.port, args.workers, lambda: create_app(settings)
+            )
+        except WorkersRefused as err:
+            return _fail(str(err))
     if settings.is_sqlite:
         # The embedded default migrates itself, before the event loop starts (Alembic runs its
         # own loop).
@@ -198,6 +207,12 @@ def cmd_sync_compact(_args: argparse.Namespace) -> int:
     return main_compact(load_settings(), mint_for_platform)
 
 
+def cmd_search_reindex(_args: argparse.Namespace) -> int:
+    from sync_server.services.search import main_reindex
+
+    return main_reindex(load_settings(), mint_for_platform)
+
+
 def cmd_contracts_export(args: argparse.Namespace) -> int:
     # Needs no settings and no database: it renders the Pydantic models into contracts/.
     from sync_server import contracts
@@ -223,6 +238,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the HTTP server (embedded SQLite is migrated first)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="processes sharing the port (one CPU each); more than 1 needs PostgreSQL and Redis",
+    )
     serve.set_defaults(handler=cmd_serve)
 
     db = sub.add_parser("db", help="database migrations").add_subparsers(
@@ -278,6 +299,14 @@ def build_parser() -> argparse.ArgumentParser:
         "compact", help="compact every tenant's change log older than the retention period"
     )
     compact.set_defaults(handler=cmd_sync_compact)
+
+    search = sub.add_parser("search", help="the search index").add_subparsers(
+        dest="search_command", required=True, metavar="ACTION"
+    )
+    reindex = search.add_parser(
+        "reindex", help="rebuild every tenant's search words from the records (idempotent)"
+    )
+    reindex.set_defaults(handler=cmd_search_reindex)
 
     contracts = sub.add_parser("contracts", help="generated wire contracts").add_subparsers(
         dest="contracts_command", required=True, metavar="ACTION"

@@ -7,8 +7,10 @@ descriptions instead of carrying code per entity.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -201,3 +203,24 @@ def children_of(entity: str) -> list[tuple[EntitySpec, str]]:
     return [
         (spec, p.field) for spec in ENTITIES.values() for p in spec.parents if p.entity == entity
     ]
+
+
+def record_title(entity: str, values: Mapping[str, Any] | None) -> str | None:
+    """A record's display name, as the app shows it (pwa/src/records/paths.ts ``titleOf``): the
+    admin may not have the record on a device, so conflicts and search results carry it."""
+    if values is None:
+        return None
+
+    def text(name: str) -> str:
+        value = values.get(name)
+        return value.strip() if isinstance(value, str) else ""
+
+    if entity == "contact":
+        title = " ".join(t for t in (text("first_name"), text("last_name")) if t)
+    elif entity == "account":
+        title = text("account_name") or text("account_number")
+    elif entity == "note":
+        title = text("body").split("\n")[0]
+    else:
+        title = text({"subscription": "plan_name", "interaction": "summary"}.get(entity, "name"))
+    return title or None

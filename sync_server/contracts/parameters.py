@@ -59,7 +59,12 @@ def list_parameters(spec: EntitySpec) -> list[dict[str, Any]]:
         _query("limit", limit, f"Page size, 1 to {MAX_LIMIT}."),
         _query("cursor", {"type": "string"}, "`next_cursor` of the previous page (same sort)."),
         _query("sort", {"type": "string", "enum": sorts, "default": "-created_at"}, "`-` = desc."),
-        _query("q", {"type": "string", "maxLength": 200}, "Text search."),
+        _query(
+            "q",
+            {"type": "string", "maxLength": 200},
+            "Search: every word must begin a word of one of the searchable fields (any field, "
+            "any order, case ignored; a phone number's digits match however it is written).",
+        ),
         _query("count", {"type": "boolean", "default": False}, "`true` adds `total`."),
     ]
     # Filter values obey the field's own rules (services/listing.py validates them that way).

@@ -12,7 +12,7 @@ from aiohttp import web
 from sync_server.entities import ENTITIES, EntitySpec
 from sync_server.http.keys import REQUEST_ID, repos
 from sync_server.http.middleware import add_headers
-from sync_server.http.parsing import json_response, parse_body
+from sync_server.http.parsing import json_response, parse_body, query_params
 from sync_server.http.records import if_match, record_id, record_response
 from sync_server.http.routing import Access, Handler, RouteTable
 from sync_server.schemas.admin import (
@@ -62,7 +62,7 @@ async def _stream(
 
 def _handlers(spec: EntitySpec) -> dict[str, Handler]:
     async def overview(request: web.Request) -> web.Response:
-        query = admin_records.overview_query(spec, request.query)
+        query = admin_records.overview_query(spec, query_params(request))
         return json_response(await admin_records.overview_page(repos(request), spec, query))
 
     async def bulk_action(request: web.Request) -> web.Response:
@@ -73,8 +73,9 @@ def _handlers(spec: EntitySpec) -> dict[str, Handler]:
         )
 
     async def export_rows(request: web.Request) -> web.StreamResponse:
-        query = admin_records.overview_query(spec, request.query, export=True)
-        fmt = admin_records.export_format(request.query)
+        params = query_params(request)
+        query = admin_records.overview_query(spec, params, export=True)
+        fmt = admin_records.export_format(params)
         r = repos(request)
         media_type, name = export.MEDIA_TYPES[fmt], export.filename(spec, fmt)
         chunks = export.csv_chunks if fmt == "csv" else export.xlsx_chunks

@@ -9,7 +9,7 @@ import uuid
 from aiohttp import web
 
 from sync_server.http.keys import repos
-from sync_server.http.parsing import json_response, parse_body, path_id
+from sync_server.http.parsing import json_response, parse_body, path_id, query_params
 from sync_server.http.routing import Access, RouteTable
 from sync_server.schemas.admin_conflicts import (
     BulkResolveRequest,
@@ -40,7 +40,7 @@ def conflict_id(request: web.Request) -> uuid.UUID:
     response_model=ConflictList,
 )
 async def list_conflicts(request: web.Request) -> web.Response:
-    query = conflict_queue.parse_list_query(request.query)
+    query = conflict_queue.parse_list_query(query_params(request))
     return json_response(await conflict_queue.list_conflicts(repos(request), query))
 
 

@@ -6,7 +6,7 @@ from aiohttp import web
 
 from sync_server.http.keys import repos
 from sync_server.http.parsing import json_response, parse_body
-from sync_server.http.routing import Access, RouteTable
+from sync_server.http.routing import Access, Handler, RouteTable
 from sync_server.schemas.preferences import Preferences
 from sync_server.schemas.tenant_config import TenantConfig
 from sync_server.services import preferences, tenant_config
@@ -19,28 +19,34 @@ def _config_response(config: TenantConfig) -> web.Response:
     return json_response(config.model_dump(mode="json"))
 
 
-@routes.route(
+def _config_reader() -> Handler:
+    """A fresh handler reading the config: the app's and the admin's routes answer the same,
+    but the route table keys its declarations by handler, so each route needs its own."""
+
+    async def get_config(request: web.Request) -> web.Response:
+        return _config_response(await tenant_config.load(repos(request)))
+
+    return get_config
+
+
+routes.add(
     "GET",
     f"{API}/config",
+    _config_reader(),
     access=Access.USER,
     tag="config",
     summary="The tenant's white-label configuration for the app",
     response_model=TenantConfig,
 )
-async def get_config(request: web.Request) -> web.Response:
-    return _config_response(await tenant_config.load(repos(request)))
-
-
-@routes.route(
+routes.add(
     "GET",
     f"{API}/admin/config",
+    _config_reader(),
     access=Access.ADMIN,
     tag="admin",
     summary="The tenant's white-label configuration (admin)",
     response_model=TenantConfig,
 )
-async def get_admin_config(request: web.Request) -> web.Response:
-    return _config_response(await tenant_config.load(repos(request)))
 
 
 @routes.route(

@@ -47,6 +47,18 @@ async def parse_body(request: web.Request, model: type[T]) -> T:
     return validate(model, data)
 
 
+def query_params(request: web.Request) -> dict[str, str]:
+    """The query string, one value per parameter. No parameter takes its values by repetition
+    (a list filter takes several comma-separated: ``?lead_status=new,lost``), so one given more
+    than once is refused with 422 rather than quietly reduced to one of its values. Every
+    handler reads its query string through here."""
+    query = request.query
+    if len(query) > len(set(query)):
+        repeated = sorted({name for name in query if len(query.getall(name)) > 1})
+        raise validation_error({name: ["given more than once"] for name in repeated})
+    return dict(query)
+
+
 def path_id(request: web.Request, noun: str) -> uuid.UUID:
     """The ``{id}`` of the path; one that is not a UUID names nothing: 404, like a missing one."""
     try:

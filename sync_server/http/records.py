@@ -12,7 +12,7 @@ from sync_server.db.models import Client
 from sync_server.entities import ENTITIES, EntitySpec
 from sync_server.errors import ApiError, ErrorCode
 from sync_server.http.keys import repos
-from sync_server.http.parsing import read_json, validate
+from sync_server.http.parsing import query_params, read_json, validate
 from sync_server.http.routing import Access, Handler, RouteTable
 from sync_server.schemas.list import list_envelope
 from sync_server.schemas.records import ConvertRequest
@@ -69,7 +69,7 @@ async def _body_dict(request: web.Request) -> dict[str, Any]:
 
 def _handlers(spec: EntitySpec) -> dict[str, Handler]:
     async def list_records(request: web.Request) -> web.Response:
-        query = parse_list_query(spec, request.query)
+        query = parse_list_query(spec, query_params(request))
         return fast_json(await list_page(repos(request), spec, query))
 
     async def get_record(request: web.Request) -> web.Response:

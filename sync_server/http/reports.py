@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from aiohttp import web
 
 from sync_server.http.keys import repos
-from sync_server.http.parsing import json_response
+from sync_server.http.parsing import json_response, query_params
 from sync_server.http.routing import Access, Handler, RouteTable
 from sync_server.schemas.reports import ReportName, ReportQuery, ReportResponse
 from sync_server.services.reports import REPORTS, parse_query, run_report
@@ -31,7 +31,7 @@ async def _download(report: ReportResponse, fmt: str) -> web.Response:
 
 def _handler(name: ReportName) -> Handler:
     async def report(request: web.Request) -> web.Response:
-        query = parse_query(request.query)
+        query = parse_query(query_params(request))
         result = await run_report(repos(request), name, query, datetime.now(UTC))
         if query.format != "json":
             return await _download(result, query.format)

@@ -7,7 +7,7 @@ import uuid
 from aiohttp import web
 
 from sync_server.http.keys import repos, services
-from sync_server.http.parsing import json_response, parse_body, path_id, validate
+from sync_server.http.parsing import json_response, parse_body, path_id, query_params, validate
 from sync_server.http.routing import Access, Handler, RouteTable
 from sync_server.schemas.users import (
     ReassignRequest,
@@ -46,7 +46,7 @@ def _user_response(
     response_model=UserAdminList,
 )
 async def list_users(request: web.Request) -> web.Response:
-    query = validate(UsersQuery, dict(request.query))
+    query = validate(UsersQuery, query_params(request))
     page = await users_admin.list_users(repos(request), query)
     return json_response(UserAdminList.model_validate(page).model_dump(mode="json"))
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from sync_server.schemas.types import UtcDateTime
 
 ConflictStatus = Literal["open", "resolved", "auto_resolved"]
+ConflictOp = Literal["create", "update", "delete", "restore", "convert"]
 
 
 class ConflictRead(BaseModel):
@@ -20,6 +21,11 @@ class ConflictRead(BaseModel):
     record_id: uuid.UUID
     kind: str
     status: ConflictStatus
+    op: ConflictOp | None = Field(
+        None,
+        description="The device's operation this conflict holds; null for a REST write "
+        "(and for conflicts recorded before the operation was kept).",
+    )
     fields: dict[str, Any]
     user_id: uuid.UUID | None
     client_id: uuid.UUID | None

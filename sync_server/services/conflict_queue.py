@@ -48,7 +48,7 @@ from sqlalchemy.exc import IntegrityError
 from sync_server.db.models import Client, Conflict, RecordBase
 from sync_server.db.repositories import Repositories
 from sync_server.db.repositories.conflicts import ConflictFilter
-from sync_server.entities import ENTITIES, EntitySpec
+from sync_server.entities import ENTITIES, EntitySpec, record_title
 from sync_server.errors import ApiError, ErrorCode, not_found, validation_error
 from sync_server.http.parsing import validate
 from sync_server.schemas.admin_conflicts import ConflictDetail, ConflictListQuery
@@ -140,16 +140,17 @@ async def list_conflicts(repos: Repositories, query: ConflictListQuery) -> dict[
 
 
 async def _titles(repos: Repositories, rows: list[Conflict]) -> dict[uuid.UUID, str | None]:
-    """The listed records' names, one primary-key read per record of the page (at most
-    ``limit``, 100)."""
-    titles: dict[uuid.UUID, str | None] = {}
+    """The listed records' names (None for a record gone or never made): one read per entity
+    on the page."""
+    ids: dict[str, set[uuid.UUID]] = {}
     for conflict in rows:
-        if conflict.record_id in titles:
+        ids.setdefault(conflict.entity, set()).add(conflict.record_id)
+    titles: dict[uuid.UUID, str | None] = {c.record_id: None for c in rows}
+    for entity, record_ids in ids.items():
+        if (spec := ENTITIES.get(entity)) is None:
             continue
-        spec = ENTITIES.get(conflict.entity)
-        row = await _record(repos, spec, conflict.record_id) if spec else None
-        live = serialize(spec, row) if spec and row else None
-        titles[conflict.record_id] = record_title(conflict.entity, live)
+        for row in await repos.records.get_many(spec, record_ids):
+            titles[row.id] = record_title(entity, serialize(spec, row))
     return titles
 
 
@@ -174,33 +175,25 @@ async def _record(repos: Repositories, spec: EntitySpec, record_id: uuid.UUID) -
     return await repos.records.get(spec, record_id, visible_to=None)
 
 
-def record_title(entity: str, values: Mapping[str, Any] | None) -> str | None:
-    """A record's display name, as the app shows it (pwa/src/records/paths.ts ``titleOf``): the
-    admin may not have the record on a device, so the list and the detail carry it."""
-    if values is None:
-        return None
-
-    def text(name: str) -> str:
-        value = values.get(name)
-        return value.strip() if isinstance(value, str) else ""
-
-    if entity == "contact":
-        title = " ".join(t for t in (text("first_name"), text("last_name")) if t)
-    elif entity == "account":
-        title = text("account_name") or text("account_number")
-    elif entity == "note":
-        title = text("body").split("\n")[0]
-    else:
-        title = text({"subscription": "plan_name", "interaction": "summary"}.get(entity, "name"))
-    return title or None
-
-
 def device_deleted(conflict: Conflict) -> bool:
     """For ``delete_update``: did the device delete (True) or edit a record someone else had
-    trashed (False)? A held delete carries no device values (every ``client`` is null); a held
-    edit carries the values the device typed. An edit that only cleared fields is
-    indistinguishable from a delete and is read as one (``custom`` still applies any values)."""
+    trashed (False)? Conflicts keep the device's op; older rows (no op) are read from their
+    values: a held delete carries no device values (every ``client`` is null)."""
+    if conflict.op is not None:
+        return conflict.op == "delete"
     return all(entry.get("client") is None for entry in conflict.fields.values())
+
+
+_LOST_ACCESS = (
+    "Discard the device's change: its user can no longer see the record (reassigned away after "
+    "they saw it)."
+)
+_WHOLE_OPS = ("delete", "restore", "convert")
+
+
+def _whole_op(conflict: Conflict) -> str | None:
+    """A delete, restore or convert held as ``access``: applied as that op, not as values."""
+    return conflict.op if conflict.kind == "access" and conflict.op in _WHOLE_OPS else None
 
 
 def _held_names(conflict: Conflict) -> list[str]:
@@ -237,10 +230,21 @@ def choices(conflict: Conflict) -> dict[str, str]:
             "client": f"Restore the record from Trash and apply the device's values of: {names}.",
             "custom": custom + " The record stays in Trash unless restored separately.",
         }
+    if kind == "access" and (op := _whole_op(conflict)) is not None:
+        target = conflict.fields.get("converted_client_id", {}).get("client")
+        return {
+            "server": _LOST_ACCESS,
+            "client": {
+                "delete": "Move the record to Trash, as the device asked, whoever it belongs "
+                "to now.",
+                "restore": "Restore the record from Trash, as the device asked.",
+                "convert": "Convert the lead into a client, as the device asked"
+                + (f" (client id {target})." if target else "."),
+            }[op],
+        }
     if kind == "access":
         return {
-            "server": "Discard the device's change: its user can no longer see the record "
-            "(reassigned away after they saw it).",
+            "server": _LOST_ACCESS,
             "client": f"Apply the device's values of: {names} (or create the record, if it "
             "was a new one), whoever it belongs to now.",
             "custom": custom,
@@ -362,7 +366,10 @@ async def resolve_conflict(
         raise validation_error({"fields": ['give the values to apply with choice "custom"']})
     writer = RecordWriter(repos, whole_tenant=True)
     before = await repos.clock.current()
-    applied = await _apply(writer, _spec(conflict), conflict, choice, dict(fields))
+    # One batch: the tenant clock is taken before the record is read, so no other write comes
+    # between what ``_apply`` reads and what it writes.
+    async with writer.operation():
+        applied = await _apply(writer, _spec(conflict), conflict, choice, dict(fields))
     after = await repos.clock.current()
     previous = conflict.status
     conflict.status = "resolved"
@@ -393,12 +400,16 @@ async def _apply(
         return await _auto_resolved(writer, spec, conflict, choice, fields)
     if choice == "server":
         return KEEP  # open: the server side is what is live
-    exists = writer.repos.records.exists
-    if conflict.kind == "update_purged" or (
-        conflict.kind == "access" and not await exists(spec, conflict.record_id)
-    ):  # an ``access`` create never happened: applying it creates the record
-        return await _recreate(writer, spec, conflict, choice, fields)
-    row = await _existing(writer, spec, conflict)
+    op = _whole_op(conflict)
+    if op is not None and choice == "custom":
+        raise validation_error({"choice": [f'a held {op} has no values: "client" or "server"']})
+    found = await _record(writer.repos, spec, conflict.record_id)
+    if conflict.kind == "update_purged" or (conflict.kind == "access" and found is None and not op):
+        # a purged record, or an ``access`` create that never happened: (re-)create it
+        return await _recreate(writer, spec, conflict, choice, fields, exists=found is not None)
+    row = _present(spec, found)
+    if op is not None:
+        return await _held_op(writer, spec, conflict, op, row)
     if choice == "custom":
         return await _update(writer, spec, conflict, _custom(conflict, fields))
     if conflict.kind == "delete_update":
@@ -421,7 +432,10 @@ def _custom(conflict: Conflict, fields: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _existing(writer: RecordWriter, spec: EntitySpec, conflict: Conflict) -> RecordBase:
-    row = await _record(writer.repos, spec, conflict.record_id)
+    return _present(spec, await _record(writer.repos, spec, conflict.record_id))
+
+
+def _present(spec: EntitySpec, row: RecordBase | None) -> RecordBase:
     if row is None:
         raise ApiError(
             ErrorCode.CONFLICT,
@@ -468,11 +482,7 @@ async def _delete_update(
     writer: RecordWriter, spec: EntitySpec, conflict: Conflict, row: RecordBase
 ) -> Applied:
     if device_deleted(conflict):
-        if row.deleted_at is not None:
-            return KEEP  # in Trash already: what the device wanted holds
-        result = await writer.trash(spec, conflict.record_id)
-        assert result.row is not None
-        return Applied("trash", {DELETED_AT: result.row.deleted_at})
+        return await _trash(writer, spec, conflict, row)
     restored = row.deleted_at is not None
     if restored:
         await writer.restore(spec, conflict.record_id)
@@ -481,6 +491,30 @@ async def _delete_update(
     return Applied(
         "restore" if restored else "update", values | ({DELETED_AT: None} if restored else {})
     )
+
+
+async def _trash(
+    writer: RecordWriter, spec: EntitySpec, conflict: Conflict, row: RecordBase
+) -> Applied:
+    if row.deleted_at is not None:
+        return KEEP  # in Trash already: what the device wanted holds
+    result = await writer.trash(spec, conflict.record_id)
+    assert result.row is not None
+    return Applied("trash", {DELETED_AT: result.row.deleted_at})
+
+
+async def _held_op(
+    writer: RecordWriter, spec: EntitySpec, conflict: Conflict, op: str, row: RecordBase
+) -> Applied:
+    """Apply a held delete, restore or convert to the record as it is now."""
+    if op == "convert":
+        return await _convert(writer, conflict)
+    if op == "delete":
+        return await _trash(writer, spec, conflict, row)
+    if row.deleted_at is None:
+        return KEEP  # out of Trash already
+    await writer.restore(spec, conflict.record_id)
+    return Applied("restore", {DELETED_AT: None})
 
 
 async def _convert(writer: RecordWriter, conflict: Conflict) -> Applied:
@@ -501,10 +535,12 @@ async def _recreate(
     conflict: Conflict,
     choice: str,
     fields: dict[str, Any],
+    *,
+    exists: bool,
 ) -> Applied:
     """``update_purged``: re-create the record under its old id from the device's values
     (``client``), or from them overlaid with the admin's values (``custom``)."""
-    if await writer.repos.records.exists(spec, conflict.record_id):
+    if exists:
         raise ApiError(
             ErrorCode.CONFLICT,
             f'The {spec.name} exists again; resolve with choice "server" and edit the record',

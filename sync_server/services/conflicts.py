@@ -45,6 +45,7 @@ async def record_conflicts(
                 record_id=record_id,
                 kind=str(decision.kind or "field"),
                 status=status,
+                op=origin.op,
                 fields={loss.field: _field_entry(loss) for loss in losses},
                 user_id=repos.ctx.user_id,
                 client_id=origin.client_id,

@@ -5,11 +5,15 @@ contacts, interactions and notes of a client; contacts, interactions and notes o
 a project) and *detaches* the records that stand on their own (a project loses its client_id or
 lead_id; an interaction loses its project_id): a project has its own owner and worth, and an
 interaction belongs to its client or lead, so neither should vanish with a link.
+
+What purges reach is read for all of them at once (``read_reach``: one query per child entity and
+link, not per record), so a bulk purge costs its deletes, not a round of reads per item.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,7 +31,7 @@ from sync_server.services.write_path import (
     values_of,
 )
 
-# (child entity, column) -> purge the child, or detach it (set the column to null).
+# Purged with the parent they hang off (by any column but project_id); the rest are detached.
 _PURGE_CHILD = {"account", "subscription", "contact", "interaction", "note"}
 
 CONVERTED_FIELDS = (
@@ -49,26 +53,94 @@ CONVERTED_FIELDS = (
 )
 
 
-async def purge(writer: RecordWriter, spec: EntitySpec, record_id: uuid.UUID) -> None:
-    """Admin purge of a trashed record (whole tenant: admin Trash sees everything). The tenant
-    clock is locked first (the batch), then the record: the one lock order of every write."""
+# (child entity, column, parent id) -> the ids of the children a purge of that parent reaches.
+# Ids, not rows: should the batch's savepoint roll back (``each_in_batch``), the rows it changed
+# are expired, and each item reads its rows again through the writer.
+Reach = dict[tuple[str, str, uuid.UUID], list[uuid.UUID]]
+
+
+async def purge(
+    writer: RecordWriter, spec: EntitySpec, record_id: uuid.UUID, reach: Reach | None = None
+) -> None:
+    """Admin purge of a trashed record, by a whole-tenant writer (admin Trash sees everything).
+    The tenant clock is locked first (the batch), then the record: the one lock order of every
+    write. ``reach``: what ``read_reach`` found for a batch of purges naming this record."""
+    assert writer.visible_to is None, "purge needs a whole-tenant writer"
     async with writer.operation():
-        row = await writer.repos.records.get(spec, record_id, visible_to=None, for_update=True)
-        if row is None or row.deleted_at is None:
+        if reach is None:
+            reach = await read_reach(writer, {spec.name: [record_id]})
+        row = await _in_trash(writer, spec, record_id)
+        if row is None:
             raise not_found(f"{spec.name} in Trash")
-        await _purge_row(writer, spec, row)
+        await _purge_row(writer, spec, row, reach)
 
 
-async def _purge_row(writer: RecordWriter, spec: EntitySpec, row: RecordBase) -> None:
+async def read_reach(writer: RecordWriter, wanted: Mapping[str, Iterable[uuid.UUID]]) -> Reach:
+    """Inside a batch: load and lock the records named for purging (one query per entity), then
+    everything their purges reach, one query per (child entity, column) for each level of
+    children rather than one per record."""
+    await writer.prefetch(wanted)
+    level: dict[str, dict[uuid.UUID, RecordBase]] = {}
+    for entity, ids in wanted.items():
+        for record_id in ids:
+            if (row := await _in_trash(writer, ENTITIES[entity], record_id)) is not None:
+                level.setdefault(entity, {})[record_id] = row
+    reach: Reach = {}
+    while level:
+        below: dict[str, dict[uuid.UUID, RecordBase]] = {}
+        for entity, rows in level.items():
+            for child_spec, column in _links_to(entity):
+                for parent_id in rows:
+                    reach[(child_spec.name, column, parent_id)] = []
+                for child in await _children_of(writer, child_spec, column, entity, list(rows)):
+                    reach[(child_spec.name, column, getattr(child, column))].append(child.id)
+                    if _purges(child_spec, column):
+                        below.setdefault(child_spec.name, {})[child.id] = child
+        level = below
+    return reach
+
+
+async def _in_trash(
+    writer: RecordWriter, spec: EntitySpec, record_id: uuid.UUID
+) -> RecordBase | None:
+    """The record, locked, if it exists and is in Trash."""
+    row = await _existing(writer, spec, record_id)
+    return row if row is not None and row.deleted_at is not None else None
+
+
+async def _existing(
+    writer: RecordWriter, spec: EntitySpec, record_id: uuid.UUID
+) -> RecordBase | None:
+    """The record, locked, unless there is none (or it was purged in this batch): the writer's
+    row once read, else one query."""
+    if not await writer.can_see(spec, record_id):  # whole tenant: False only if there is none
+        return None
+    return await writer.load(spec, record_id)
+
+
+async def _children_of(
+    writer: RecordWriter, spec: EntitySpec, column: str, parent: str, ids: list[uuid.UUID]
+) -> list[RecordBase]:
+    only = spec.model.entity == parent if spec.name == "note" else None  # type: ignore[attr-defined]
+    return await writer.children(spec, column, ids, extra=only)
+
+
+async def _purge_row(writer: RecordWriter, spec: EntitySpec, row: RecordBase, reach: Reach) -> None:
     for child_spec, column in _links_to(spec.name):
-        for child in await writer.children(child_spec, column, [row.id]):
-            if child_spec.name == "note" and child.entity != spec.name:  # type: ignore[attr-defined]
-                continue
-            if child_spec.name in _PURGE_CHILD and column != "project_id":
-                await _purge_row(writer, child_spec, child)
+        for child_id in reach[(child_spec.name, column, row.id)]:
+            child = await _existing(writer, child_spec, child_id)
+            if child is None:
+                continue  # purged already, with another record of the batch it also hung off
+            if _purges(child_spec, column):
+                await _purge_row(writer, child_spec, child, reach)
             else:
                 await writer.apply(child_spec, child, _detach(column), "detach", REST)
     await writer.purge(spec, row)
+
+
+def _purges(child: EntitySpec, column: str) -> bool:
+    """Purged with its parent, or else detached from it."""
+    return child.name in _PURGE_CHILD and column != "project_id"
 
 
 def _links_to(entity: str) -> list[tuple[EntitySpec, str]]:

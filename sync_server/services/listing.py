@@ -20,6 +20,7 @@ from sqlalchemy import TypeDecorator
 from sync_server.db.repositories.records import ListQuery
 from sync_server.entities import EntitySpec
 from sync_server.errors import validation_error
+from sync_server.search import CONTROL_CHARACTERS, one_line
 
 MAX_LIMIT, DEFAULT_LIMIT = 100, 25
 MAX_OFFSET = 1_000_000
@@ -149,9 +150,8 @@ def parse_list_query(
     q = params.get("q")
     if q is not None and len(q) > 200:
         raise _fail("q", "at most 200 characters")
-    if q is not None and any(ord(c) < 32 or ord(c) == 127 for c in q):
-        # One line of text; a newline also separates the columns of the search document.
-        raise _fail("q", "must not contain control characters such as line breaks")
+    if q is not None and not one_line(q):
+        raise _fail("q", CONTROL_CHARACTERS)
     cursor = params.get("cursor")
     offset = parse_offset(params.get("offset"), cursor)
     return ListQuery(

@@ -14,8 +14,7 @@ models for them was most of a page's CPU. ``PullResponse`` still documents the s
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
-from functools import cache
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import structlog
@@ -23,11 +22,12 @@ from sqlalchemy.exc import DBAPIError
 
 from sync_server.db.models import ChangeAudience, SyncClient
 from sync_server.db.repositories import Repositories
-from sync_server.entities import ENTITIES, EntitySpec
+from sync_server.db.repositories.sync import PullClock
+from sync_server.entities import ENTITIES
 from sync_server.schemas.conflicts import ConflictRead
 from sync_server.schemas.sync import PullRequest
 from sync_server.services.auth import user_payload
-from sync_server.services.records import read_fields  # (name, JSON converter)
+from sync_server.services.records import serialize_rows
 from sync_server.services.sync_cursor import Cursor, CursorCodec
 from sync_server.services.sync_push import check_owner, check_schema_version
 
@@ -77,26 +77,7 @@ async def _load(
         return await _SPECIAL_LOADERS[entity](repos, ids)
     spec = ENTITIES[entity]
     rows = await repos.sync.visible_records(spec, repos.ctx.actor_id, ids or [])
-    encode = _encoder(spec)
-    return {rid: encode(row) for rid, row in rows.items()}
-
-
-@cache
-def _encoder(spec: EntitySpec) -> Callable[[Sequence[Any]], dict[str, Any]]:
-    """``serialize`` for the rows the sync repository reads (the Read fields, in order): by
-    position, so a page of a thousand records spends no time looking columns up by name."""
-    fields = read_fields(spec)
-    names = tuple(name for name, _ in fields)
-    converted = tuple((name, convert) for name, convert in fields if convert is not None)
-
-    def encode(row: Sequence[Any]) -> dict[str, Any]:
-        out = dict(zip(names, row, strict=True))
-        for name, convert in converted:
-            if (value := out[name]) is not None:
-                out[name] = convert(value)
-        return out
-
-    return encode
+    return dict(zip(rows, serialize_rows(spec, list(rows.values())), strict=True))
 
 
 def _change(
@@ -123,8 +104,9 @@ class Puller:
         if client is not None:
             check_owner(self.repos, client)
         last_mutation_id = client.last_mutation_id if client else 0
-        server_seq = await self.repos.clock.current()
-        cursor, reset = await self._start(req, server_seq)
+        clock = await self.repos.sync.pull_clock()  # seq, horizon, epoch: one read, after client
+        server_seq = clock.seq
+        cursor, reset = self._start(req, clock)
         changes: list[dict[str, Any]] = []
         if cursor.in_snapshot:
             cursor = await self._snapshot(cursor, req.limit, changes)
@@ -167,34 +149,32 @@ class Puller:
         except DBAPIError:
             log.info("pull_bookkeeping_skipped", client_id=str(client_id))
 
-    async def _start(self, req: PullRequest, server_seq: int) -> tuple[Cursor, bool]:
-        tenant = await self.repos.tenants.get()
-        epoch = tenant.permission_epoch if tenant else 1
+    def _start(self, req: PullRequest, clock: PullClock) -> tuple[Cursor, bool]:
         fresh = Cursor(
             self.user_id,
             req.client_id,
             PROTOCOL_VERSION,
-            epoch,
-            seq=server_seq,
-            until=server_seq,
+            clock.epoch,
+            seq=clock.seq,
+            until=clock.seq,
             stage=0,
         )
         if req.cursor is None:
             return fresh, False
         cursor = self.codec.decode(req.cursor)
-        if cursor is None or not await self._usable(cursor, req.client_id, epoch):
+        if cursor is None or not self._usable(cursor, req.client_id, clock):
             return fresh, True
         return cursor, False
 
-    async def _usable(self, c: Cursor, client_id: uuid.UUID, epoch: int) -> bool:
+    def _usable(self, c: Cursor, client_id: uuid.UUID, clock: PullClock) -> bool:
         if (c.user_id, c.client_id, c.version, c.epoch) != (
             self.user_id,
             client_id,
             PROTOCOL_VERSION,
-            epoch,
+            clock.epoch,
         ):
             return False
-        return c.seq >= await self.repos.sync.horizon()
+        return c.seq >= clock.horizon
 
     async def _snapshot(self, cursor: Cursor, limit: int, out: list[dict[str, Any]]) -> Cursor:
         assert cursor.stage is not None and cursor.until is not None
@@ -212,8 +192,10 @@ class Puller:
             rows = await self.repos.sync.snapshot_page(
                 spec, self.user_id, cursor.until, position, budget
             )
-            encode = _encoder(spec)
-            out.extend(_change(name, r.id, r.version, encode(r)) for r in rows)
+            records = serialize_rows(spec, rows)
+            out.extend(
+                _change(name, r.id, r.version, rec) for r, rec in zip(rows, records, strict=True)
+            )
             if len(rows) == budget:
                 after = (rows[-1].version, str(rows[-1].id))
             else:

@@ -13,6 +13,7 @@ savepoint while that can tell each mutation's result, else one savepoint per mut
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import sentry_sdk
@@ -21,6 +22,7 @@ from pydantic_core import to_jsonable_python
 from sqlalchemy.exc import IntegrityError
 
 from conflict import Outcome, decide_lost_access, decide_update_of_missing, policy_for
+from conflict.merge import DELETED_AT
 from sync_server.db.models import SyncClient
 from sync_server.db.repositories import Repositories
 from sync_server.entities import ENTITIES, EntitySpec
@@ -101,7 +103,7 @@ async def push(repos: Repositories, req: PushRequest, user_agent: str | None) ->
         # A device can't have seen the future: base_seq is clamped to the seq at the start, so
         # a bogus one can't skip conflict checks.
         origins = {
-            m.mid: Origin(req.client_id, m.mid, min(m.base_seq, pending.base), m.client_time)
+            m.mid: Origin(req.client_id, m.mid, min(m.base_seq, pending.base), m.client_time, m.op)
             for m in fresh
         }
         applied = await _apply_all(writer, fresh, origins)
@@ -141,7 +143,8 @@ async def _replayed(
 async def _apply_all(
     writer: RecordWriter, mutations: list[Mutation], origins: dict[int, Origin]
 ) -> dict[int, MutationResult]:
-    await writer.prefetch(_named(mutations))
+    targets, parents = _named(mutations)
+    await writer.prefetch(targets, read_only=parents)
 
     async def write(m: Mutation) -> MutationResult:
         return _result(m, await apply_mutation(writer, m, origins[m.mid]))
@@ -166,15 +169,19 @@ def _result(m: Mutation, result: WriteResult) -> MutationResult:
     return MutationResult(mid=m.mid, status=status, seq=result.seq, conflict_id=result.conflict_id)
 
 
-def _named(mutations: list[Mutation]) -> dict[str, set[uuid.UUID]]:
-    """The records a push names, by entity: its targets and the parents in its fields (what
-    ``prefetch`` loads in one query per entity; anything else is read when needed)."""
+def _named(
+    mutations: list[Mutation],
+) -> tuple[dict[str, set[uuid.UUID]], dict[str, set[uuid.UUID]]]:
+    """The records a push names, by entity: its targets (which it may write: locked) and the
+    parents in its fields (only read). ``prefetch`` loads them in one query per entity;
+    anything else is read when needed."""
+    targets: dict[str, set[uuid.UUID]] = {}
     out: dict[str, set[uuid.UUID]] = {}
     for m in mutations:
         spec = ENTITIES.get(m.entity)
         if spec is None:
             continue
-        out.setdefault(spec.name, set()).add(m.id)
+        targets.setdefault(spec.name, set()).add(m.id)
         links = [(p.entity, m.fields.get(p.field)) for p in spec.parents]
         if spec.name == "note":
             links.append((str(m.fields.get("entity")), m.fields.get("entity_id")))
@@ -183,7 +190,7 @@ def _named(mutations: list[Mutation]) -> dict[str, set[uuid.UUID]]:
         for entity, value in links:
             if entity in ENTITIES and (record_id := _as_uuid(value)) is not None:
                 out.setdefault(entity, set()).add(record_id)
-    return out
+    return targets, out
 
 
 def _as_uuid(value: Any) -> uuid.UUID | None:
@@ -218,7 +225,7 @@ async def apply_mutation(writer: RecordWriter, m: Mutation, origin: Origin) -> W
             raise
         if await writer.repos.sync.was_purged_for(spec.name, m.id, writer.ctx.actor_id):
             return await _on_purged(writer, spec, m, origin)
-        if m.op == "update" and await _lost(writer, spec, m.id):
+        if await _lost(writer, spec, m.id):
             return await _hold_lost_access(writer, spec, m, origin)
         if m.op == "update" and (held := await _held_create(writer, spec, m)) is not None:
             return held
@@ -271,8 +278,9 @@ async def _held_create(writer: RecordWriter, spec: EntitySpec, m: Mutation) -> W
 async def _hold_lost_access(
     writer: RecordWriter, spec: EntitySpec, m: Mutation, origin: Origin
 ) -> WriteResult:
-    """Kept in an ``access`` conflict for an admin, who may apply it (SYNC.md: never lost)."""
-    decision = decide_lost_access(spec.name, dict(m.fields))
+    """Kept in an ``access`` conflict for an admin, who may apply it (SYNC.md: never lost); a
+    delete, restore or convert is held as the fields it would set and applied as that op."""
+    decision = decide_lost_access(spec.name, _held_fields(m))
     seq = writer.current_seq()
     conflict_id = await record_conflicts(writer.repos, spec, m.id, decision, origin, seq)
     return WriteResult(None, decision.outcome, None, conflict_id)
@@ -304,13 +312,19 @@ async def _on_purged(
     in an ``update_purged`` conflict, never dropped."""
     if m.op == "delete":
         return WriteResult(None, Outcome.APPLIED, None)
-    # Held as the fields the op would have set (conflict/lifecycle.py), so an admin can apply them.
-    fields: dict[str, Any] = dict(m.fields)
-    if m.op == "restore":
-        fields = {"deleted_at": None}
-    elif m.op == "convert":
-        fields = {"lead_status": "converted", "converted_client_id": m.fields.get("client_id")}
-    decision = decide_update_of_missing(spec.name, fields)
+    decision = decide_update_of_missing(spec.name, _held_fields(m))
     seq = writer.current_seq()
     conflict_id = await record_conflicts(writer.repos, spec, m.id, decision, origin, seq)
     return WriteResult(None, decision.outcome, None, conflict_id)
+
+
+def _held_fields(m: Mutation) -> dict[str, Any]:
+    """What a held mutation would set (conflict/lifecycle.py), so an admin can see and apply it:
+    its fields, or for a whole-record op the fields that op writes."""
+    if m.op == "delete":
+        return {DELETED_AT: m.client_time or datetime.now(UTC)}
+    if m.op == "restore":
+        return {DELETED_AT: None}
+    if m.op == "convert":
+        return {"lead_status": "converted", "converted_client_id": m.fields.get("client_id")}
+    return dict(m.fields)

@@ -9,7 +9,8 @@ reactivate (never a hard delete), and hand all of a user's records to someone el
   tokens answer 401 from then on and their devices with them.
 - Every user change is announced to every device (``user`` entity: assignment pickers).
 - Reassignment moves each record through the one write path, so devices receive it by sync (the
-  new owner gets the records, the old owner's devices their eviction).
+  new owner gets the records, the old owner's devices their eviction): one batch, each entity's
+  records and their children read in one query each, one savepoint per entity (``each_in_batch``).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import structlog
 from sync_server.db.models import PasswordReset, User
 from sync_server.db.repositories import Repositories
 from sync_server.db.repositories.platform import UserQuery
-from sync_server.entities import ENTITIES
+from sync_server.entities import ENTITIES, EntitySpec
 from sync_server.errors import ApiError, ErrorCode, not_found, validation_error
 from sync_server.schemas.users import UserCreate, UsersQuery, UserUpdate
 from sync_server.security.tokens import ResetTokenSigner
@@ -35,7 +36,7 @@ from sync_server.services.auth import password_fingerprint
 from sync_server.services.mail import Mail, Mailer
 from sync_server.services.sync_events import announce, everyone
 from sync_server.services.tenants import NewUser, add_user
-from sync_server.services.write_path import RecordWriter
+from sync_server.services.write_path import RecordWriter, each_in_batch
 from sync_server.tenancy import ADMIN
 
 log = structlog.get_logger("sync_server.users")
@@ -65,23 +66,25 @@ def _after(cursor: str | None) -> str | None:
 
 
 async def _view(repos: Repositories, users: Sequence[User]) -> list[dict[str, Any]]:
-    roles, synced = await repos.users.roles_by_user(), await repos.users.last_sync()
-    out = []
-    for user in users:
-        seen, devices = synced.get(user.id, (None, 0))
-        out.append(
-            {
-                "id": user.id,
-                "email": user.email,
-                "name": user.name,
-                "roles": sorted(roles.get(user.id, [])),
-                "is_active": user.is_active,
-                "created_at": user.created_at,
-                "last_sync_at": seen,
-                "devices": devices,
-            }
-        )
-    return out
+    roles = await repos.users.roles_by_user()
+    synced = await repos.users.last_sync([user.id for user in users])
+    return [_render(user, roles.get(user.id, []), synced) for user in users]
+
+
+def _render(
+    user: User, roles: list[str], synced: dict[uuid.UUID, tuple[datetime, int]]
+) -> dict[str, Any]:
+    seen, devices = synced.get(user.id, (None, 0))
+    return {
+        "id": user.id,
+        "email": user.email,
+        "name": user.name,
+        "roles": sorted(roles),
+        "is_active": user.is_active,
+        "created_at": user.created_at,
+        "last_sync_at": seen,
+        "devices": devices,
+    }
 
 
 async def list_users(repos: Repositories, query: UsersQuery) -> dict[str, Any]:
@@ -97,7 +100,9 @@ async def list_users(repos: Repositories, query: UsersQuery) -> dict[str, Any]:
 
 
 async def _one(repos: Repositories, user: User) -> dict[str, Any]:
-    return (await _view(repos, [user]))[0]
+    """One user's view: their own roles, not every user's (``_view`` reads those for a page)."""
+    synced = await repos.users.last_sync([user.id])
+    return _render(user, await repos.users.roles_of(user.id), synced)
 
 
 async def _user(repos: Repositories, user_id: uuid.UUID) -> User:
@@ -205,14 +210,29 @@ async def reassign(
         raise validation_error({"to_user_id": ["must be another active user of the tenant"]})
     writer = RecordWriter(repos, whole_tenant=True)
     results: list[dict[str, Any]] = []
-    for name in REASSIGNED:
-        spec = ENTITIES[name]
-        for record_id in await repos.records.owned_by(spec, user_id):
-            item: dict[str, Any] = {"entity": name, "id": record_id, "status": "ok"}
-            try:
-                async with repos.savepoint():
-                    await writer.update(spec, record_id, {"assigned_to": to_user_id})
-            except ApiError as exc:
-                item.update(status="failed", error=exc.body())
-            results.append(item)
+    async with writer.batch():
+        for name in REASSIGNED:
+            ids = await repos.records.owned_by(ENTITIES[name], user_id)
+            results += await _reassign_all(writer, ENTITIES[name], ids, to_user_id)
     return {"to_user_id": to_user_id, "results": results}
+
+
+async def _reassign_all(
+    writer: RecordWriter, spec: EntitySpec, ids: list[uuid.UUID], to_user_id: uuid.UUID
+) -> list[dict[str, Any]]:
+    """These records (of one entity) -> ``to_user_id`` in the open batch, each all-or-nothing:
+    the records and the children whose visibility moves with them read in one query per entity,
+    one savepoint for all."""
+    if not ids:
+        return []
+    await writer.prefetch({spec.name: ids})
+    await writer.prefetch_children(spec, ids)
+
+    async def write(record_id: uuid.UUID) -> dict[str, Any]:
+        await writer.update(spec, record_id, {"assigned_to": to_user_id})
+        return {"entity": spec.name, "id": record_id, "status": "ok"}
+
+    def failed(record_id: uuid.UUID, exc: ApiError) -> dict[str, Any]:
+        return {"entity": spec.name, "id": record_id, "status": "failed", "error": exc.body()}
+
+    return await each_in_batch(writer, ids, write, failed)

@@ -43,6 +43,7 @@ from sync_server.db.repositories.visibility import Audience, visibility_parent
 from sync_server.entities import ENTITIES, EntitySpec
 from sync_server.errors import ApiError, ErrorCode, not_found, validation_error
 from sync_server.http.parsing import field_errors
+from sync_server.search import record_terms
 from sync_server.services.conflicts import record_conflicts
 from sync_server.services.sync_events import changes, log_change
 from sync_server.services.validation import check_references, validated_changes, validated_create
@@ -52,6 +53,7 @@ ONLINE = 2**62
 
 log = structlog.get_logger("sync_server.write_path")
 Key = tuple[str, uuid.UUID]
+ChildKey = tuple[str, str, str, uuid.UUID]
 T = TypeVar("T")
 R = TypeVar("R")
 # Record tables, each after the tables its foreign keys reference.
@@ -70,6 +72,7 @@ class Origin:
     mid: int | None = None
     base_seq: int | None = None
     client_time: datetime | None = None
+    op: str | None = None  # the device's operation (kept on the conflicts it causes)
 
     @property
     def context(self) -> CausalContext:
@@ -116,6 +119,13 @@ def dots_of(row: RecordBase) -> Mapping[str, Dot]:
     return _StoredDots(row.field_dots or {})
 
 
+Terms = frozenset[tuple[str, str]]
+
+
+def _terms(searchable: tuple[str, ...], row: RecordBase) -> Terms:
+    return frozenset(record_terms(searchable, {f: getattr(row, f) for f in searchable}))
+
+
 def values_of(spec: EntitySpec, row: RecordBase) -> dict[str, Any]:
     return {f: getattr(row, f) for f in spec.fields}
 
@@ -129,11 +139,23 @@ def current_state(
 
 
 class _CachedAudience(Audience):
-    """``Audience`` whose parent lookups go through the writer's rows instead of a query each.
-    Its one query (``_load``) is replaced, so it needs no session of its own."""
+    """``Audience`` whose parent lookups go through the writer's rows instead of a query each
+    (its one query, ``_load``, is replaced, so it needs no session of its own), and whose
+    answers are kept: an update decides visibility on ``load`` and logs the same audience, and
+    siblings share their parent's. The writer drops them (``known.clear()``) whenever a write
+    may change one: a change of a field visibility depends on, a new or a purged record."""
 
     def __init__(self, load: Callable[[EntitySpec, uuid.UUID], Awaitable[RecordBase | None]]):
         self._cached_load = load
+        self.known: dict[Key, frozenset[uuid.UUID]] = {}
+
+    async def of(self, spec: EntitySpec, row: RecordBase | None) -> frozenset[uuid.UUID]:
+        if row is None:
+            return frozenset()
+        key = (spec.name, row.id)
+        if (found := self.known.get(key)) is None:
+            found = self.known[key] = await super().of(spec, row)
+        return found
 
     async def _load(self, spec: EntitySpec, record_id: uuid.UUID) -> RecordBase | None:
         return await self._cached_load(spec, record_id)
@@ -167,8 +189,12 @@ class RecordWriter:
         self._locked: set[Key] = set()
         self._active: dict[uuid.UUID, bool] = {}
         self._new: dict[str, list[RecordBase]] = {}  # created rows by table, until flush_rows
-        # (child entity, column, parent id) -> its children, when prefetched for a batch
-        self._children: dict[tuple[str, str, uuid.UUID], list[RecordBase]] | None = None
+        # Rows whose searchable fields were written, by entity, with their search words as
+        # the index holds them: flush_rows writes the difference.
+        self._reindex: dict[str, dict[uuid.UUID, tuple[RecordBase, Terms]]] = {}
+        # (parent entity, child entity, column, parent id) -> the children, once read in the
+        # batch (prefetch_children, _propagate); kept up to date by its creates and moves.
+        self._children: dict[ChildKey, list[RecordBase]] = {}
         self._audience = _CachedAudience(self._parent)
         # Counts the writes staged (rows changed or added): a caller can tell whether a failed
         # operation left anything behind (each_in_batch).
@@ -207,27 +233,51 @@ class RecordWriter:
         except IntegrityError as exc:
             raise integrity_error() from exc
 
-    async def prefetch_children(self, spec: EntitySpec, parent_ids: list[uuid.UUID]) -> None:
+    async def prefetch_children(self, spec: EntitySpec, parent_ids: Iterable[uuid.UUID]) -> None:
         """Read (and lock) the records inheriting visibility from these parents, one query per
-        dependent entity, for ``_propagate`` to use instead of a query per parent. Only for a
-        batch that moves no child between parents (bulk assignment): the lists are not updated
-        by later writes of the batch."""
-        cache = self._children = {}
+        dependent entity, for ``_propagate`` to use instead of a query per parent (bulk
+        assignment). The lists follow the batch's later writes (``_track``)."""
         for child_spec, column in dependents(spec.name):
-            only = child_spec.model.entity == spec.name if child_spec.name == "note" else None  # type: ignore[attr-defined]
-            for parent_id in parent_ids:
-                cache[(child_spec.name, column, parent_id)] = []
-            for child in await self.children(child_spec, column, parent_ids, extra=only):
-                cache[(child_spec.name, column, getattr(child, column))].append(child)
+            await self._fetch_children(spec, child_spec, column, parent_ids)
+
+    async def _fetch_children(
+        self, spec: EntitySpec, child_spec: EntitySpec, column: str, parent_ids: Iterable[uuid.UUID]
+    ) -> None:
+        """The children of these parents by one link, for those not read yet (one query)."""
+        cache = self._children
+        todo = [p for p in parent_ids if (spec.name, child_spec.name, column, p) not in cache]
+        if not todo:
+            return
+        for parent_id in todo:
+            cache[(spec.name, child_spec.name, column, parent_id)] = []
+        only = child_spec.model.entity == spec.name if child_spec.name == "note" else None  # type: ignore[attr-defined]
+        for child in await self.children(child_spec, column, todo, extra=only):
+            cache[(spec.name, child_spec.name, column, getattr(child, column))].append(child)
+
+    def _track(self, spec: EntitySpec, row: RecordBase) -> None:
+        """A record of the batch was created or moved: add it to its parent's list of children,
+        if that list was read (a list may still hold a child that moved away since:
+        ``_propagate`` skips those, ``inherits_from``)."""
+        if not self._children:
+            return
+        for entity, column in governing_links(spec.name):
+            parent_id = getattr(row, column)
+            if parent_id is None or (spec.name == "note" and getattr(row, "entity") != entity):  # noqa: B009
+                continue
+            kids = self._children.get((entity, spec.name, column, parent_id))
+            if kids is not None and not any(kid is row for kid in kids):
+                kids.append(row)
 
     def forget(self) -> None:
         """Drop the rows kept and staged: the batch ended, or a savepoint holding some of them
         rolled back."""
-        self._children = None
+        self._children.clear()
+        self._audience.known.clear()
         self._rows.clear()
         self._locked.clear()
         self._active.clear()
         self._new.clear()
+        self._reindex.clear()
 
     async def flush_rows(self) -> None:
         """Write the new and changed record rows now (queries read the database, not the
@@ -242,29 +292,66 @@ class RecordWriter:
                     self.repos.records.stage(row)
                 await self.repos.records.flush()
         await self.repos.records.flush()
+        for entity, written in self._reindex.items():
+            searchable = ENTITIES[entity].searchable
+            added: list[tuple[uuid.UUID, str, str]] = []
+            removed: list[tuple[uuid.UUID, str, str]] = []
+            for record_id, (row, indexed) in written.items():
+                now = _terms(searchable, row)
+                added += [(record_id, field, term) for field, term in now - indexed]
+                removed += [(record_id, field, term) for field, term in indexed - now]
+            await self.repos.search.change(entity, added=added, removed=removed)
+        self._reindex.clear()
 
-    async def prefetch(self, wanted: Mapping[str, Iterable[uuid.UUID]]) -> None:
-        """Load and lock, one query per entity, the records a batch of writes names, then the
-        records their visibility comes from, so that the writes themselves query nothing."""
-        todo = {entity: set(ids) for entity, ids in wanted.items()}
+    def _reindexed(self, spec: EntitySpec, row: RecordBase, indexed: Terms) -> None:
+        """``row``'s searchable fields are being written; ``indexed``: its words in the index
+        before (kept from the first write of the batch)."""
+        self._reindex.setdefault(spec.name, {}).setdefault(row.id, (row, indexed))
+
+    async def prefetch(
+        self,
+        wanted: Mapping[str, Iterable[uuid.UUID]],
+        *,
+        read_only: Mapping[str, Iterable[uuid.UUID]] | None = None,
+    ) -> None:
+        """Load, one query per entity, the records a batch of writes names, then the records
+        their visibility comes from, so that the writes themselves query nothing. Those of
+        ``wanted`` are locked (what the batch may write); those of ``read_only`` (say the parents
+        its creates name) and the visibility parents are not: the batch holds the tenant clock,
+        which every writer of the tenant takes first and keeps until commit, so no write to
+        them can come between this read and the batch's commit (the REST path reads parents
+        unlocked too, ``can_see``)."""
+        todo = await self._load_many(wanted, lock=True)
+        for entity, ids in (read_only or {}).items():
+            todo.setdefault(entity, set()).update(ids)
+        todo = self._unread(todo)
         while todo:
-            parents: dict[str, set[uuid.UUID]] = {}
-            for entity, ids in todo.items():
-                spec = ENTITIES[entity]
-                missing = {i for i in ids if (entity, i) not in self._locked}
-                if not missing:
-                    continue
-                found = {
-                    r.id: r
-                    for r in await self.repos.records.get_many(spec, missing, for_update=True)
-                }
-                for record_id in missing:
-                    row = found.get(record_id)
-                    self._keep(spec, record_id, row, locked=True)
-                    parent = visibility_parent(spec, row) if row is not None else None
-                    if parent is not None and parent not in self._rows:
-                        parents.setdefault(parent[0], set()).add(parent[1])
-            todo = parents
+            todo = self._unread(await self._load_many(todo, lock=False))
+
+    async def _load_many(
+        self, wanted: Mapping[str, Iterable[uuid.UUID]], *, lock: bool
+    ) -> dict[str, set[uuid.UUID]]:
+        """Read these records (one query per entity), skipping those already read (locked, if
+        ``lock``); returns the visibility parents of those found, by entity."""
+        parents: dict[str, set[uuid.UUID]] = {}
+        for entity, ids in wanted.items():
+            spec = ENTITIES[entity]
+            known = self._locked if lock else self._rows
+            missing = {i for i in ids if (entity, i) not in known}
+            if not missing:
+                continue
+            rows = await self.repos.records.get_many(spec, missing, for_update=lock)
+            found = {r.id: r for r in rows}
+            for record_id in missing:
+                row = found.get(record_id)
+                self._keep(spec, record_id, row, locked=lock)
+                if row is not None and (parent := visibility_parent(spec, row)) is not None:
+                    parents.setdefault(parent[0], set()).add(parent[1])
+        return parents
+
+    def _unread(self, wanted: Mapping[str, Iterable[uuid.UUID]]) -> dict[str, set[uuid.UUID]]:
+        out = {e: {i for i in ids if (e, i) not in self._rows} for e, ids in wanted.items()}
+        return {e: ids for e, ids in out.items() if ids}
 
     # Reads -------------------------------------------------------------------------------------
 
@@ -366,6 +453,10 @@ class RecordWriter:
             )
             self._new.setdefault(row.__tablename__, []).append(row)  # type: ignore[attr-defined]
             self._keep(spec, record_id, row, locked=True)
+            self._track(spec, row)
+            self._reindexed(spec, row, frozenset())
+            # A record that did not exist had an empty audience, kept for a note naming its id.
+            self._audience.known.clear()
             audience = await self.audience(spec, row)
             # A new record has no dependents yet: nothing to propagate.
             self._log(pending, spec, row.id, seq, "put", "create", list(values), origin, audience)
@@ -400,16 +491,22 @@ class RecordWriter:
         """Write a decided change: fields, seq, dots, change log, conflicts."""
         async with self.operation() as pending:
             self.writes += 1
-            prev_audience = await self.audience(spec, row)
+            prev_audience = await self.audience(spec, row)  # as ``load`` found it, kept
+            if not set(spec.searchable).isdisjoint(decision.apply):
+                self._reindexed(spec, row, _terms(spec.searchable, row))
             for name, value in decision.apply.items():
                 setattr(row, name, value)
+            moved = not VISIBILITY_FIELDS.isdisjoint(decision.apply)
+            if moved:  # this record's audience, and its dependents', may differ now
+                self._audience.known.clear()
+                self._track(spec, row)
             seq = None
             if decision.apply:
                 seq = pending.next_seq()
                 row.field_dots = stamped_dots(row.field_dots, list(decision.apply), seq, origin)
                 row.version = seq
                 row.updated_at = now()
-                audience = await self.audience(spec, row)
+                audience = await self.audience(spec, row) if moved else prev_audience
                 fields = list(decision.apply)
                 self._log(pending, spec, row.id, seq, "put", action, fields, origin, audience,
                           prev_audience)  # fmt: skip
@@ -525,12 +622,14 @@ class RecordWriter:
         each gets a change (a put for its new audience, an eviction for whoever lost it). A child
         that inherits from this record had exactly this record's former audience."""
         for child_spec, column in dependents(spec.name):
-            only = child_spec.model.entity == spec.name if child_spec.name == "note" else None  # type: ignore[attr-defined]
-            key = (child_spec.name, column, record_id)
-            kids = self._children.get(key) if self._children is not None else None
-            if kids is None:
-                kids = await self.children(child_spec, column, [record_id], extra=only)
-            for child in kids:
+            key = (spec.name, child_spec.name, column, record_id)
+            if key not in self._children:
+                # Read the children of every record of this entity the batch holds locked (it
+                # may write them, reassignments included) in one query, not one per record.
+                await self._fetch_children(spec, child_spec, column, self._held(spec, record_id))
+            for child in tuple(self._children[key]):
+                if self._rows.get((child_spec.name, child.id), child) is None:
+                    continue  # purged in this batch
                 if not inherits_from(child_spec, child, spec.name, record_id):
                     continue
                 seq = pending.next_seq()
@@ -541,6 +640,11 @@ class RecordWriter:
                 log_change(self.repos, pending, change, audience, former - audience)
                 await self._propagate(pending, child_spec, child.id, origin, former)
 
+    def _held(self, spec: EntitySpec, record_id: uuid.UUID) -> list[uuid.UUID]:
+        """``record_id`` and the other records of its entity this batch holds locked."""
+        held = [i for e, i in self._locked if e == spec.name and self._rows.get((e, i)) is not None]
+        return [record_id, *(i for i in held if i != record_id)]
+
     async def purge(self, spec: EntitySpec, row: RecordBase) -> int:
         """Log the purge of ``row`` (to whoever could see it) and delete it."""
         async with self.operation() as pending:
@@ -550,8 +654,9 @@ class RecordWriter:
             self._log(pending, spec, row.id, seq, "delete", "purge", [], REST, frozenset(),
                       former)  # fmt: skip
             await self.flush_rows()  # children detached above must be written before the delete
-            await self.repos.records.purge(spec, row.id)
+            await self.repos.records.purge(spec, row.id)  # and its search words
             self._keep(spec, row.id, None, locked=True)
+            self._audience.known.clear()
         return seq
 
     def progress(self) -> tuple[int, int]:
@@ -755,6 +860,21 @@ def dependents(entity: str) -> tuple[tuple[EntitySpec, str], ...]:
     if entity in ("lead", "client", "project"):
         out.append((ENTITIES["note"], "entity_id"))
     return tuple(out)
+
+
+@cache
+def governing_links(entity: str) -> tuple[tuple[str, str], ...]:
+    """(parent entity, column) of each link through which ``entity`` may inherit visibility:
+    ``dependents`` read the other way."""
+    return tuple((parent, column) for parent in ENTITIES for s, column in dependents(parent)
+                 if s.name == entity)  # fmt: skip
+
+
+# The fields a record's audience depends on (its owners and the links it inherits through): a
+# write changing none of them leaves every audience as it was.
+VISIBILITY_FIELDS = frozenset({"created_by", "assigned_to", "entity", "entity_id"}) | {
+    p.field for s in ENTITIES.values() for p in s.parents if p.governs_visibility
+}
 
 
 def inherits_from(spec: EntitySpec, row: RecordBase, entity: str, record_id: uuid.UUID) -> bool:

@@ -276,6 +276,7 @@ class ServerProcess:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
     starts: int = 0
+    args: list[str] = field(default_factory=list)  # more ``serve`` options, e.g. --workers
 
     @property
     def url(self) -> str:
@@ -290,7 +291,7 @@ class ServerProcess:
         self.env.update(env or {})
         self.starts += 1
         cmd = [sys.executable, "-m", "sync_server", "serve", "--host", "127.0.0.1"]
-        cmd += ["--port", str(self.port)]
+        cmd += ["--port", str(self.port), *self.args]
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(
                 cmd, env=self.env, cwd=self.work_dir, stdout=log, stderr=subprocess.STDOUT
@@ -351,10 +352,11 @@ class ServerProcess:
 
 @contextlib.asynccontextmanager
 async def server_process(
-    db: FaultDatabase, redis_url: str, work_dir: Path, fail: str = ""
+    db: FaultDatabase, redis_url: str, work_dir: Path, fail: str = "", args: list[str] | None = None
 ) -> AsyncIterator[ServerProcess]:
     work_dir.mkdir(parents=True, exist_ok=True)
-    server = ServerProcess(server_env(db, redis_url, work_dir / "var", fail), work_dir)
+    env = server_env(db, redis_url, work_dir / "var", fail)
+    server = ServerProcess(env, work_dir, args=list(args or []))
     try:
         await server.start()
         yield server

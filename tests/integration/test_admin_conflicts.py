@@ -8,7 +8,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from aiohttp.test_utils import TestClient
+
 from tests.support.records import make, url
+from tests.support.statements import statements
 from tests.support.tenants import Actor, TenantHandle
 
 API = "/api/v1"
@@ -464,6 +467,29 @@ async def test_bulk_failure_rolls_back_only_its_own_item(tenant: TenantHandle) -
     assert d["status"] == "resolved" and d["record"]["exists"] is False
 
 
+async def test_list_titles_take_one_read_per_entity(
+    client: TestClient[Any, Any], tenant: TenantHandle
+) -> None:
+    """Record names on a page of conflicts: one read per entity on the page, not per record."""
+    a, b = tenant.users
+    admin = tenant.admin
+    leads = [await make(a, "lead", name=f"Lead {i}", assigned_to=str(b.user_id)) for i in range(6)]
+    dev = Device(b)
+    await dev.sync_all()
+    for lead in leads:  # moved away from b, whose offline edits are then held
+        body = {"assigned_to": str(a.user_id)}
+        r = await admin.patch(f"{API}/admin/leads/{lead['id']}", json=body)
+        assert r.status == 200, await r.text()
+    for lead in leads:
+        held = await dev.push("lead", lead["id"], "update", {"city": "Tulsa"})
+        assert held["status"] == "conflict", held
+    with statements(client) as sent:
+        body = await (await admin.get(f"{Q}?entity=lead")).json()
+    assert body["record_titles"] == {lead["id"]: lead["name"] for lead in leads}
+    reads = [s for s in sent if "FROM leads" in s]
+    assert len(reads) == 1, reads
+
+
 # Whole-record conflict kinds -------------------------------------------------------------------
 
 
@@ -510,6 +536,26 @@ async def test_delete_update_device_edited_a_trashed_record(tenant: TenantHandle
     assert d["resolution"]["action"] == "restore"
     lead = await get_lead(s.a, lid)
     assert lead["deleted_at"] is None and lead["city"] == "Shelbyville"
+
+
+async def test_delete_update_device_cleared_fields_of_a_trashed_record(
+    tenant: TenantHandle,
+) -> None:
+    """An edit that only clears fields carries no device values, like a delete: the conflict
+    keeps the device's op, so it is still applied as the edit it was."""
+    s = await scene(tenant)
+    lid = s.lead["id"]
+    assert (await s.da.push("lead", lid, "update", {"city": "Springfield"}))["status"] == "applied"
+    assert (await s.da.push("lead", lid, "delete"))["status"] == "applied"
+    held = await s.db.push("lead", lid, "update", {"city": None})
+    assert held["status"] == "conflict", held
+    d = await (await s.admin.get(f"{Q}/{held['conflict_id']}")).json()
+    assert (d["kind"], d["op"]) == ("delete_update", "update")
+    assert "Restore" in d["choices"]["client"]
+    d = await resolve(s.admin, held["conflict_id"], choice="client")
+    assert d["resolution"]["action"] == "restore"
+    lead = await get_lead(s.a, lid)
+    assert lead["deleted_at"] is None and lead["city"] is None
 
 
 async def purged_scene(tenant: TenantHandle) -> Scene:

@@ -21,7 +21,7 @@ from sync_server.app import create_app
 from sync_server.cli import main
 from sync_server.settings import Settings
 from tests.support.backends import make_settings
-from tests.support.tenants import PASSWORD, unique_email
+from tests.support.tenants import PASSWORD, TenantHandle, unique_email
 
 
 @dataclass
@@ -237,3 +237,35 @@ async def test_db_upgrade_is_idempotent_demo_seed_runs_once_and_sync_compacts(
     assert compact.code == 0, compact.err
     assert f"tenant {first['tenant_id']}: horizon seq" in compact.out
     assert "compacted 1 tenant(s)" in compact.out
+
+
+@pytest.mark.parametrize(
+    ("database_url", "redis_url", "refusal"),
+    [
+        ("", "redis://127.0.0.1:6379/0", "need PostgreSQL"),
+        ("postgresql+asyncpg://pathsix@127.0.0.1/none", "", "need Redis"),
+    ],
+)
+def test_several_workers_need_postgresql_and_redis(
+    database_url: str,
+    redis_url: str,
+    refusal: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Workers share nothing in memory: on the embedded SQLite file, or without Redis for
+    pokes and rate limits, ``serve --workers 2`` refuses to start (and binds nothing)."""
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    monkeypatch.setenv("PATHSIX_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("PATHSIX_JWT_SECRET", "x" * 40)
+    assert main(["serve", "--port", "1", "--workers", "2"]) == 1
+    assert refusal in capsys.readouterr().err
+
+
+async def test_search_reindex_goes_over_every_tenant(cli: CLI, tenant: TenantHandle) -> None:
+    done = await cli("search", "reindex")
+    assert done.code == 0, done.err
+    assert f"tenant {tenant.tenant_id}: 0 words added, 0 removed" in done.out
+    assert "reindexed" in done.out.splitlines()[-1]

@@ -54,6 +54,7 @@ class Kind(StrEnum):
     EXPORT = "export"  # an overview's CSV/XLSX download: A's ids as filters, no A data in it
     BODY = "body"  # about the caller's own tenant, with a body: answers ``ok``
     REPORT = "report"  # JSON and CSV with no A data; A's user ids as ``user_id`` are refused
+    SEARCH = "search"  # A's words (record tag, user emails) find nothing
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,7 @@ def _cases() -> dict[tuple[str, str], Case]:
     cases[("PUT", f"{API}/preferences")] = Case(Kind.BODY, body=lambda w: {"page_size": 50})
     for report in REPORTS.values():
         cases[("GET", f"{API}/reports/{report.name}")] = Case(Kind.REPORT)
+    cases[("GET", f"{API}/search")] = Case(Kind.SEARCH)
     cases[("GET", f"{API}/auth/me")] = Case(Kind.SELF)
     cases[("POST", f"{API}/auth/logout")] = Case(Kind.SELF)
     cases[("POST", f"{SYNC}/push")] = Case(Kind.SYNC_PUSH)
@@ -367,6 +369,16 @@ class Probe:
                 self.expect(f"{spec.path} {name}=A", status, {200}, body)
                 if status == 200 and (body["items"] or body.get("total")):
                     self.fail(f"{spec.path} {name}={a_id}", f"found {body['total']} rows")
+
+    async def _search(self, spec: RouteSpec, case: Case) -> None:
+        words = [s for s in self.world.secrets if s.startswith("zq")]  # the records' tag
+        words += [s.split("@")[0] for s in self.world.secrets if "@" in s]  # users' emails
+        assert words
+        for word in words:
+            status, body = await self.call("GET", f"{spec.path}?q={word}")
+            self.expect(f"{spec.path}?q={word}", status, {200}, body)
+            if status == 200 and body["items"]:
+                self.fail(f"{spec.path}?q={word}", f"found {body['items']}")
 
     async def _report(self, spec: RouteSpec, case: Case) -> None:
         for fmt in ("json", "csv"):

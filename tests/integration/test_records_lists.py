@@ -170,7 +170,8 @@ async def test_filters_count_search_and_trash(tenant: TenantHandle) -> None:
     assert await names(f"assigned_to={other.user_id}&lead_status=contacted") == ["beta"]
     assert await names(f"created_by={u.user_id}&lead_status=new") == ["alpha"]
     assert await names("q=BOSTON") == ["alpha", "gamma"]
-    assert await names("q=lta") == ["delta"]
+    assert await names("q=del") == ["delta"]  # a word's beginning
+    assert await names("q=lta") == []  # not its middle
     assert await names("q=nothing-matches") == []
     r = await u.get(f"{url('lead')}?assigned_to=not-a-uuid")
     assert r.status == 422
@@ -200,7 +201,7 @@ async def test_filters_on_children(tenant: TenantHandle) -> None:
     assert len(await ids(f"client_id={c1['id']},{c2['id']}")) == 3
 
 
-async def test_search_text_is_literal_and_null_filters(tenant: TenantHandle) -> None:
+async def test_search_words_and_null_filters(tenant: TenantHandle) -> None:
     u = tenant.users[0]
     for name in ("50% off", "5000 units", "snake_case", "snakecase", "back\\slash"):
         await create(u, "lead", {"name": name, "assigned_to": str(u.user_id)})
@@ -210,9 +211,10 @@ async def test_search_text_is_literal_and_null_filters(tenant: TenantHandle) -> 
         body = await get_json(u, f"{url('lead')}?{query}&sort=name")
         return [i["name"] for i in body["items"]]
 
-    assert await names("q=50%25") == ["50% off"]
-    assert await names("q=%25") == ["50% off"]
-    assert await names("q=e_c") == ["snake_case"]
-    assert await names("q=_") == ["snake_case"]
-    assert await names("q=k%5Cs") == ["back\\slash"]
+    assert await names("q=50%25") == ["50% off", "5000 units"]  # % is no wildcard: "50"
+    assert await names("q=%25") == []  # no words, no matches
+    assert await names("q=_") == []
+    assert await names("q=snake_case") == ["snake_case"]  # two words
+    assert await names("q=snake") == ["snake_case", "snakecase"]
+    assert await names("q=back%5Cslash") == ["back\\slash"]
     assert await names("assigned_to=null") == [plain["name"]]

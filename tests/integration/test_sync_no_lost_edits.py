@@ -82,6 +82,93 @@ async def test_a_record_created_under_a_parent_reassigned_away_is_held(
     assert (made["summary"], made["client_id"]) == ("Fixed the boiler", customer["id"])
 
 
+async def _lost_lead(tenant: TenantHandle, **fields: Any) -> tuple[dict[str, Any], Any]:
+    """A lead of u1's that u1's device synced (and holds offline)."""
+    admin, u1 = tenant.admin, tenant.users[1]
+    lead = await make(admin, "lead", assigned_to=str(u1.user_id), **fields)
+    dev = device_for(u1)
+    await dev.client.pull()
+    return lead, dev
+
+
+async def _reassign(tenant: TenantHandle, lead: dict[str, Any]) -> None:
+    moved = await tenant.admin.patch(
+        url("lead", lead["id"]), json={"assigned_to": str(tenant.users[0].user_id)}
+    )
+    assert moved.status == 200, await moved.text()
+
+
+async def _held(
+    client: TestClient[Any, Any], tenant: TenantHandle, dev: Any, op: str
+) -> dict[str, Any]:
+    [held] = await dev.client.push()
+    assert held.status == "conflict" and held.conflict_id is not None, held
+    row = await _conflict(client, tenant, held.conflict_id)
+    assert (row.kind, row.status, row.op) == ("access", "open", op)
+    detail = await get_json(tenant.admin, f"{Q}/{held.conflict_id}")
+    assert "custom" not in detail["choices"]  # a whole-record op has no values to pick
+    return detail
+
+
+async def test_a_delete_of_a_record_reassigned_away_is_held_then_applied(
+    client: TestClient[Any, Any], tenant: TenantHandle
+) -> None:
+    lead, dev = await _lost_lead(tenant)
+    dev.client.delete("lead", lead["id"])
+    await _reassign(tenant, lead)
+    held = await _held(client, tenant, dev, "delete")
+    assert "Trash" in held["choices"]["client"]
+    assert (await get_json(tenant.admin, url("lead", lead["id"])))["deleted_at"] is None
+    r = await tenant.admin.post(f"{Q}/{held['id']}/resolve", json={"choice": "custom",
+                                "fields": {"name": "x"}})  # fmt: skip
+    assert r.status == 422 and (await r.json())["code"] == "validation_error"
+    r = await tenant.admin.post(f"{Q}/{held['id']}/resolve", json={"choice": "client"})
+    assert r.status == 200, await r.text()
+    assert (await r.json())["resolution"]["action"] == "trash"
+    assert (await get_json(tenant.admin, url("lead", lead["id"])))["deleted_at"] is not None
+
+
+async def test_a_restore_of_a_record_reassigned_away_is_held_then_applied(
+    client: TestClient[Any, Any], tenant: TenantHandle
+) -> None:
+    lead, dev = await _lost_lead(tenant)
+    assert (await tenant.admin.delete(url("lead", lead["id"]))).status == 200
+    await dev.client.pull()
+    dev.client.restore("lead", lead["id"])
+    await _reassign_trashed(tenant, lead)
+    held = await _held(client, tenant, dev, "restore")
+    r = await tenant.admin.post(f"{Q}/{held['id']}/resolve", json={"choice": "client"})
+    assert r.status == 200, await r.text()
+    assert (await r.json())["resolution"]["action"] == "restore"
+    now = await get_json(tenant.users[0], url("lead", lead["id"]))
+    assert now["deleted_at"] is None
+
+
+async def _reassign_trashed(tenant: TenantHandle, lead: dict[str, Any]) -> None:
+    """Reassign a lead in Trash: restore, reassign, trash again (as an admin would)."""
+    admin = tenant.admin
+    assert (await admin.post(f"/api/v1/trash/lead/{lead['id']}/restore")).status == 200
+    await _reassign(tenant, lead)
+    assert (await admin.delete(url("lead", lead["id"]))).status == 200
+
+
+async def test_a_conversion_of_a_lead_reassigned_away_is_held_then_applied(
+    client: TestClient[Any, Any], tenant: TenantHandle
+) -> None:
+    lead, dev = await _lost_lead(tenant, lead_status="qualified")
+    client_id = dev.client.convert(lead["id"])
+    await _reassign(tenant, lead)
+    held = await _held(client, tenant, dev, "convert")
+    assert client_id in held["choices"]["client"]
+    assert (await get_json(tenant.admin, url("lead", lead["id"])))["lead_status"] == "qualified"
+    r = await tenant.admin.post(f"{Q}/{held['id']}/resolve", json={"choice": "client"})
+    assert r.status == 200, await r.text()
+    converted = await get_json(tenant.admin, url("lead", lead["id"]))
+    assert (converted["lead_status"], converted["converted_client_id"]) == ("converted", client_id)
+    made = await get_json(tenant.admin, url("client", client_id))
+    assert made["source_lead_id"] == lead["id"]
+
+
 async def test_a_record_never_seen_stays_unknown(tenant: TenantHandle) -> None:
     admin, (_, u1) = tenant.admin, tenant.users
     secret = await make(admin, "lead")

@@ -50,6 +50,8 @@ async def test_list_with_roles_state_and_last_sync(tenant: TenantHandle) -> None
     assert by_id[str(u0.user_id)]["roles"] == ["user"] and by_id[str(u0.user_id)]["is_active"]
     assert by_id[str(u0.user_id)]["devices"] == 1 and by_id[str(u0.user_id)]["last_sync_at"]
     assert by_id[str(u1.user_id)]["devices"] == 0 and by_id[str(u1.user_id)]["last_sync_at"] is None
+    one = await call(admin, "PATCH", f"{U}/{u0.user_id}", 200, json={"name": "Renamed"})
+    assert one["devices"] == 1 and one["last_sync_at"] == by_id[str(u0.user_id)]["last_sync_at"]
     # Pages by email, filters by text and state.
     first = await call(admin, "GET", f"{U}?limit=2", 200)
     rest = await call(admin, "GET", f"{U}?limit=2&cursor={first['next_cursor']}", 200)

@@ -477,6 +477,7 @@ export const ConflictDetail = /* @__PURE__ */ z.looseObject({
   id: z.guid(),
   kind: z.string(),
   mid: z.int().nullable(),
+  op: z.enum(["create","update","delete","restore","convert"]).nullable().optional(),
   pushed_at: z.iso.datetime({ offset: true }),
   record: ConflictRecordState,
   record_id: z.guid(),
@@ -500,6 +501,7 @@ export const ConflictRead = /* @__PURE__ */ z.looseObject({
   id: z.guid(),
   kind: z.string(),
   mid: z.int().nullable(),
+  op: z.enum(["create","update","delete","restore","convert"]).nullable().optional(),
   record_id: z.guid(),
   resolution: z.record(z.string(), z.unknown()),
   resolved_at: z.iso.datetime({ offset: true }).nullable(),
@@ -1056,6 +1058,26 @@ export const ResolveRequest = /* @__PURE__ */ z.strictObject({
   fields: z.record(z.string(), z.unknown()).optional(),
 });
 export type ResolveRequest = z.infer<typeof ResolveRequest>;
+
+export const SearchHit = /* @__PURE__ */ z.looseObject({
+  entity: z.enum(["lead","client","project","contact","user"]),
+  fields: z.array(z.string()),
+  id: z.guid(),
+  title: z.string().nullable(),
+});
+export type SearchHit = z.infer<typeof SearchHit>;
+
+export const SearchQuery = /* @__PURE__ */ z.strictObject({
+  entity: z.enum(["lead","client","project","contact","user"]).nullable().optional(),
+  limit: z.int().min(1).max(25).optional(),
+  q: z.string().trim().refine(...minChars(1)).refine(...maxChars(200)),
+});
+export type SearchQuery = z.infer<typeof SearchQuery>;
+
+export const SearchResponse = /* @__PURE__ */ z.looseObject({
+  items: z.array(SearchHit),
+});
+export type SearchResponse = z.infer<typeof SearchResponse>;
 
 export const StatusLabels = /* @__PURE__ */ z.strictObject({
   account_status: z.record(z.string(), z.unknown()).optional(),

@@ -24,6 +24,7 @@ from sync_server.db.models.records import (
     RecordBase,
     Subscription,
 )
+from sync_server.db.models.search import SearchTerm
 from sync_server.db.models.sync import ChangeAudience, ChangeLog, Conflict, SyncClient, SyncResult
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "Project",
     "RecordBase",
     "Role",
+    "SearchTerm",
     "Subscription",
     "SyncClient",
     "SyncResult",

@@ -91,6 +91,9 @@ class Conflict(TenantScoped, Base):
     record_id: Mapped[uuid.UUID] = mapped_column()
     kind: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20))  # open | resolved | auto_resolved
+    # The device's operation held (create | update | delete | restore | convert); None for REST
+    # writes and for conflicts stored before it was kept.
+    op: Mapped[str | None] = mapped_column(String(10))
     # {field: {"base": .., "server": .., "client": .., "server_dot": [..], "policy": ..}}
     fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
     user_id: Mapped[uuid.UUID | None] = mapped_column()

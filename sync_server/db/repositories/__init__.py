@@ -21,6 +21,7 @@ from sync_server.db.repositories.platform import (
 )
 from sync_server.db.repositories.records import RecordsRepository
 from sync_server.db.repositories.reports import ReportsRepository
+from sync_server.db.repositories.search import SearchRepository
 from sync_server.db.repositories.sync import SyncRepository
 from sync_server.db.repositories.visibility import Audience
 from sync_server.tenancy import TenantContext
@@ -67,6 +68,10 @@ class Repositories:
     @cached_property
     def reports(self) -> ReportsRepository:
         return ReportsRepository(self.ctx, self._session)
+
+    @cached_property
+    def search(self) -> SearchRepository:
+        return SearchRepository(self.ctx, self._session)
 
     @cached_property
     def sync(self) -> SyncRepository:

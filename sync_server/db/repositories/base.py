@@ -25,13 +25,13 @@ from sync_server.tenancy import TenantContext
 
 M = TypeVar("M", bound=TenantScoped)
 
-_TENANT = bindparam("scope_tenant_id", type_=Uuid())
+TENANT = bindparam("scope_tenant_id", type_=Uuid())
 
 
 def scoped(model: type[M], *columns: Any) -> Select[Any]:
     """A statement template over ``model`` for ``ScopedRepository._run``."""
     stmt = select(*columns) if columns else select(model)
-    return stmt.where(model.tenant_id == _TENANT)
+    return stmt.where(model.tenant_id == TENANT)
 
 
 class ScopedRepository:
@@ -44,13 +44,13 @@ class ScopedRepository:
         return stmt.where(model.tenant_id == self.ctx.tenant_id)
 
     async def _run(self, template: Executable, params: Mapping[str, Any]) -> Result[Any]:
-        return await self._session.execute(template, {**params, _TENANT.key: self.ctx.tenant_id})
+        return await self._session.execute(template, {**params, TENANT.key: self.ctx.tenant_id})
 
     async def _run_rows(self, template: Executable, params: Mapping[str, Any]) -> list[Row[Any]]:
         """``_run`` for plain rows, through the session's connection: the session would load
         column rows through the ORM's machinery (a fifth of a sync snapshot page's CPU)."""
         connection = await self._session.connection()
-        result = await connection.execute(template, {**params, _TENANT.key: self.ctx.tenant_id})
+        result = await connection.execute(template, {**params, TENANT.key: self.ctx.tenant_id})
         return list(result.all())
 
     def _update(self, model: type[M]) -> Update:

@@ -185,11 +185,16 @@ class UsersRepository(ScopedRepository):
         rows = list((await self._session.execute(stmt)).scalars())
         return rows[: query.limit], len(rows) > query.limit, total
 
-    async def last_sync(self) -> dict[uuid.UUID, tuple[datetime, int]]:
-        """Per user: when one of their devices last synced, and how many devices they have."""
+    async def last_sync(
+        self, user_ids: Sequence[uuid.UUID] | None = None
+    ) -> dict[uuid.UUID, tuple[datetime, int]]:
+        """Per user (every user, or these): when one of their devices last synced, and how many
+        devices they have."""
         stmt = self._select(
             SyncClient, SyncClient.user_id, func.max(SyncClient.last_seen_at), func.count()
         ).group_by(SyncClient.user_id)
+        if user_ids is not None:
+            stmt = stmt.where(SyncClient.user_id.in_(list(user_ids)))
         rows = await self._session.execute(stmt)
         return {user_id: (seen, int(n)) for user_id, seen, n in rows}
 

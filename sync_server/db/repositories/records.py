@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
@@ -27,6 +28,8 @@ from sqlalchemy import (
     Uuid,
     and_,
     bindparam,
+    exists,
+    false,
     func,
     literal,
     literal_column,
@@ -35,14 +38,14 @@ from sqlalchemy import (
     tuple_,
     union,
 )
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.functions import GenericFunction
 
-from sync_server.db.models import Conflict, RecordBase
-from sync_server.db.repositories.base import ScopedRepository, scoped
+from sync_server.db.models import Conflict, RecordBase, SearchTerm
+from sync_server.db.repositories.base import TENANT, ScopedRepository, scoped
 from sync_server.db.repositories.visibility import visible_branches, visible_clause
 from sync_server.entities import EntitySpec
+from sync_server.search import query_words, upper_bound
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,42 +74,95 @@ class Page:
     total: int | None
 
 
+# A word beginning the words of at least this many records of the tenant is common: a list
+# then reads its rows in order and tests each (it soon has its page) instead of first finding
+# every record the word begins.
+COMMON_WORD = 1000
+
+
 class _Position(GenericFunction[int]):
-    """1-based position of a substring, 0 when absent: ``strpos`` / SQLite ``instr``."""
+    """1-based position of a substring, 0 when absent: PostgreSQL's ``strpos`` (SQLite lists
+    take every word as rare, so never test rows this way)."""
 
     name = "strpos"
     type = Integer()
     inherit_cache = True
 
 
-@compiles(_Position, "sqlite")
-def _instr(element: _Position, compiler: Any, **kw: Any) -> str:
-    return f"instr({compiler.process(element.clauses, **kw)})"
+class Word(StrEnum):
+    """How a list tests one word of ``q`` (``_matches``)."""
+
+    RARE = "rare"  # from the records the word finds
+    COMMON = "common"  # per row read: a substring test of the row's text, then the index
+    # Per row read, the index only: digits (joined across groups, in no column as such) and
+    # words beyond ASCII (lower() may differ between the database and Python for them).
+    COMMON_PROBE = "common_probe"
 
 
-# Joins the searched columns: ``q`` may not contain it (services/listing.py), so no match spans
-# two columns.
-SEARCH_SEPARATOR = "\n"
+def _word_range(i: int) -> tuple[ColumnElement[bool], ...]:
+    terms = SearchTerm.__table__.c
+    return (
+        terms.term >= bindparam(f"q_from_{i}", type_=String()),
+        terms.term < bindparam(f"q_to_{i}", type_=String()),
+    )
 
 
-def _matches(table: Table, columns: tuple[str, ...]) -> ColumnElement[bool]:
-    """``q``: the text (bind parameter ``q``, lower-cased), taken literally and case-insensitively,
-    in any searched column.
+def _matches(spec: EntitySpec, words: tuple[Word, ...]) -> list[ColumnElement[bool]]:
+    """``q``: each of its words (bind parameters ``q_from_i`` / ``q_to_i``, a prefix range:
+    ``sync_server.search``) begins a word of one of the record's searchable fields. No words
+    (a ``q`` of punctuation only) match nothing.
 
-    Under PostgreSQL's forced RLS no ``LIKE`` or trigram condition can drive an index or use the
-    column statistics (they are not leakproof), so a list reads the user's visible rows in list
-    order through the owner indexes and stops at the page. One substring test on the columns
-    joined costs less per row than one ``LIKE`` per column, and its default estimate lets the
-    planner choose that ordered read (a ``LIKE`` looks so selective that it sorts every visible
-    row instead)."""
+    Range comparisons are leakproof, so PostgreSQL uses the ``search_terms`` indexes under
+    forced RLS (no ``LIKE`` or trigram condition can drive one there). A rare word is a
+    semi-join from the few records it finds. A common word is tested on each row the list
+    reads in order (it soon has its page): first the row's own text holds the word (cheap, no
+    index; ``COMMON_PROBE`` words skip it), then the
+    ``(entity, record_id, term)`` index confirms it begins a word (``EXISTS`` with
+    ``OFFSET 0``, which PostgreSQL keeps as that per-row probe). SQLite takes every word as
+    rare."""
+    if not words:
+        return [false()]
+    terms = SearchTerm.__table__.c
+    scope = (terms.tenant_id == TENANT, terms.entity == spec.name)
+    out: list[ColumnElement[bool]] = []
+    for i, kind in enumerate(words):
+        if kind is Word.RARE:
+            out.append(spec.model.id.in_(select(terms.record_id).where(*scope, *_word_range(i))))
+            continue
+        if kind is Word.COMMON:
+            text = _Position(func.lower(_document(spec)), bindparam(f"q_from_{i}", type_=String()))
+            out.append(text > 0)
+        probe = select(literal(1)).where(*scope, terms.record_id == spec.model.id, *_word_range(i))
+        out.append(exists(probe.offset(literal_column("0"))))
+    return out
+
+
+# Joins the searched columns for the substring test of common words (not a match by itself).
+_SEPARATOR = "\n"
+
+
+def _document(spec: EntitySpec) -> ColumnElement[Any]:
+    table = table_of(spec)
     parts: list[ColumnElement[Any]] = [
         func.coalesce(table.c[c], literal("")) if table.c[c].nullable else table.c[c]
-        for c in columns
+        for c in spec.searchable
     ]
     document = parts[0]
     for part in parts[1:]:
-        document = document.concat(literal(SEARCH_SEPARATOR)).concat(part)
-    return _Position(func.lower(document), bindparam("q", type_=String())) > 0
+        document = document.concat(literal(_SEPARATOR)).concat(part)
+    return document
+
+
+@lru_cache(maxsize=1)
+def _word_count_statement() -> Executable:
+    """How many records (up to ``COMMON_WORD``) a word (``q_from_0`` / ``q_to_0``) begins."""
+    terms = SearchTerm.__table__.c
+    found = (
+        select(terms.record_id)
+        .where(terms.tenant_id == TENANT, terms.entity == bindparam("entity"), *_word_range(0))
+        .limit(bindparam("common", type_=Integer()))
+    )
+    return select(func.count()).select_from(found.subquery())
 
 
 def table_of(spec: EntitySpec) -> Table:
@@ -164,14 +220,16 @@ class _Shape:
     filters: tuple[tuple[str, str], ...]  # (column, "one" | "many" | "null")
     any_of: tuple[str, ...]
     ranges: tuple[tuple[str, bool, bool], ...]  # (column, has from, has to)
-    q: bool
+    q: tuple[Word, ...] | None  # how each word of ``q`` is tested (None: no ``q``)
     after: str | None  # None, "null" (inside the NULL tail) or "value"
     visible: bool
     union: bool
     offset: bool
 
     @classmethod
-    def of(cls, query: ListQuery, visible: bool, union: bool) -> _Shape:
+    def of(
+        cls, query: ListQuery, visible: bool, union: bool, words: tuple[Word, ...] | None = None
+    ) -> _Shape:
         kinds = {list: "many", type(None): "null"}
         return cls(
             sort=query.sort,
@@ -182,7 +240,7 @@ class _Shape:
             ranges=tuple(
                 (n, lo is not None, hi is not None) for n, (lo, hi) in query.ranges.items()
             ),
-            q=bool(query.q),
+            q=words,
             after=None if query.after is None else ("null" if query.after[0] else "value"),
             visible=visible,
             union=union,
@@ -197,8 +255,8 @@ def _list_params(query: ListQuery, visible_to: uuid.UUID | None) -> dict[str, An
         params |= {f"any_{c}": list(query.any_of[1]) for c in query.any_of[0]}
     for name, (low, high) in query.ranges.items():
         params |= {f"from_{name}": low, f"to_{name}": high}
-    if query.q:
-        params["q"] = query.q.lower()
+    for i, word in enumerate(query_words(query.q) if query.q is not None else ()):
+        params[f"q_from_{i}"], params[f"q_to_{i}"] = word, upper_bound(word)
     if query.after is not None:
         params["after_value"], params["after_id"] = query.after[1], query.after[2]
     params["window"] = (query.offset or 0) + query.limit + 1
@@ -228,8 +286,8 @@ def _conditions(spec: EntitySpec, shape: _Shape) -> list[ColumnElement[bool]]:
             out.append(col >= bindparam(f"from_{name}", type_=c[name].type))
         if high:
             out.append(col < bindparam(f"to_{name}", type_=c[name].type))
-    if shape.q:
-        out.append(_matches(table_of(spec), spec.searchable))
+    if shape.q is not None:
+        out.extend(_matches(spec, shape.q))
     return out
 
 
@@ -327,13 +385,43 @@ class RecordsRepository(ScopedRepository):
         union = (
             visible and _branched(spec) and self._session.get_bind().dialect.name == "postgresql"
         )
-        shape = _Shape.of(query, visible, union)
+        words = None if query.q is None else await self._words(spec, query.q)
+        shape = _Shape.of(query, visible, union, words)
         params = _list_params(query, visible_to)
         total = None
-        if query.count:
-            total = int((await self._run(_count_statement(spec, shape), params)).scalar_one())
+        if query.count:  # every match is counted: from the records the words find
+            rare = None if words is None else tuple(Word.RARE for _ in words)
+            counted = _count_statement(spec, replace(shape, q=rare))
+            total = int((await self._run(counted, params)).scalar_one())
         rows = list(await self._run(_list_statement(spec, shape), params))
         return Page(rows[: query.limit], len(rows) > query.limit, total)
+
+    async def _words(self, spec: EntitySpec, q: str) -> tuple[Word, ...]:
+        """How to test each word of ``q``: all common (each begins the words of ``COMMON_WORD``
+        records or more), or all from the records they find as soon as one is rare (one short
+        index read per word, stopping at the first rare one)."""
+        words = query_words(q)
+        if self._session.get_bind().dialect.name != "postgresql":
+            return tuple(Word.RARE for _ in words)  # SQLite: small data, one plan
+        for word in words:
+            params: dict[str, Any] = {"entity": spec.name, "common": COMMON_WORD}
+            params |= {"q_from_0": word, "q_to_0": upper_bound(word)}
+            if (await self._run(_word_count_statement(), params)).scalar_one() < COMMON_WORD:
+                return tuple(Word.RARE for _ in words)
+        return tuple(
+            Word.COMMON if w.isascii() and not w.isdigit() else Word.COMMON_PROBE for w in words
+        )
+
+    async def searchable_page(
+        self, spec: EntitySpec, after: uuid.UUID | None, limit: int
+    ) -> list[Any]:
+        """Ids and searchable fields of the records (Trash included), in id order after
+        ``after``: for rebuilding the search index."""
+        m: Any = spec.model
+        stmt = self._select(m, m.id, *(getattr(m, f) for f in spec.searchable))
+        if after is not None:
+            stmt = stmt.where(m.id > after)
+        return list(await self._session.execute(stmt.order_by(m.id).limit(limit)))
 
     async def owned_by(self, spec: EntitySpec, user_id: uuid.UUID) -> list[uuid.UUID]:
         """Ids of the records ``user_id`` owns (in Trash too): assigned to them, or unassigned,
@@ -360,7 +448,12 @@ class RecordsRepository(ScopedRepository):
         return row
 
     async def purge(self, spec: EntitySpec, record_id: uuid.UUID) -> None:
+        """Delete the record, and its words from the search index."""
         await self._session.execute(self._delete(spec.model).where(spec.model.id == record_id))
+        words = SearchTerm.__table__.c
+        await self._session.execute(
+            self._delete(SearchTerm).where(words.entity == spec.name, words.record_id == record_id)
+        )
 
     async def children(
         self,

@@ -38,6 +38,7 @@ from sync_server.db.models import (
     Conflict,
     SyncClient,
     SyncResult,
+    Tenant,
     TenantClock,
 )
 from sync_server.db.repositories.base import ScopedRepository, scoped
@@ -95,6 +96,15 @@ class PendingChanges:
             {"tenant_id": self.tenant_id, "id": uuid.uuid4(), "created_at": datetime.now(UTC)}
             | entry
         )
+
+
+@dataclass(frozen=True, slots=True)
+class PullClock:
+    """What a pull needs of the tenant's clock and row, read in one statement (``pull_clock``)."""
+
+    seq: int  # the last committed change
+    horizon: int  # change-log rows at or below it were compacted away
+    epoch: int  # the tenant's permission epoch
 
 
 class SyncRepository(ScopedRepository):
@@ -162,6 +172,17 @@ class SyncRepository(ScopedRepository):
     async def horizon(self) -> int:
         stmt = self._select(TenantClock, TenantClock.horizon_seq)
         return int((await self._session.execute(stmt)).scalar_one_or_none() or 0)
+
+    async def pull_clock(self) -> PullClock:
+        """The clock's seq and horizon and the tenant's permission epoch, in one statement (a
+        pull reads them once, in its snapshot)."""
+        stmt = self._select(
+            TenantClock, TenantClock.seq, TenantClock.horizon_seq, Tenant.permission_epoch
+        ).join(Tenant, Tenant.id == TenantClock.tenant_id)
+        row = (await self._session.execute(stmt)).one_or_none()
+        if row is None:
+            return PullClock(0, 0, 1)
+        return PullClock(int(row.seq), int(row.horizon_seq), int(row.permission_epoch))
 
     async def changes_for(
         self, user_id: uuid.UUID, after: int, until: int, limit: int
@@ -289,7 +310,6 @@ class SyncRepository(ScopedRepository):
         # Push answers as old as the compacted log: a retry that late gets no original_status.
         await self._session.execute(self._delete(SyncResult).where(SyncResult.created_at < before))
         return int(horizon)
-
 
 
 # Pull queries are templates (``scoped``) built once per entity and shape, with the user and the

@@ -17,8 +17,6 @@ import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from multidict import MultiMapping
-
 from sync_server.db.repositories import Repositories
 from sync_server.errors import ApiError, ErrorCode, validation_error
 from sync_server.http.parsing import validate
@@ -32,18 +30,14 @@ MAX_SPAN_DAYS = 3660  # ten years: month-by-month reports stay a readable size
 __all__ = ["MAX_SPAN_DAYS", "REPORTS", "ReportDefinition", "Window", "parse_query", "run_report"]
 
 
-def parse_query(params: Mapping[str, str] | MultiMapping[str]) -> ReportQuery:
-    """The query string as a ReportQuery: unknown or repeated parameters and bad dates -> 422
-    (the order of the two dates is checked once defaults fill them in, by ``run_report``)."""
-    problems = {
-        name: [f"unknown parameter; allowed: {', '.join(QUERY_PARAMS)}"]
-        for name in sorted(set(params) - set(QUERY_PARAMS))
-    }
-    if isinstance(params, MultiMapping):
-        problems |= {n: ["given more than once"] for n in set(params) if len(params.getall(n)) > 1}
-    if problems:
-        raise validation_error(problems)
-    return validate(ReportQuery, {k: params[k] for k in params})
+def parse_query(params: Mapping[str, str]) -> ReportQuery:
+    """The query string (one value each: ``http.parsing.query_params``) as a ReportQuery:
+    unknown parameters and bad dates -> 422 (the order of the two dates is checked once
+    defaults fill them in, by ``run_report``)."""
+    if unknown := sorted(set(params) - set(QUERY_PARAMS)):
+        problem = f"unknown parameter; allowed: {', '.join(QUERY_PARAMS)}"
+        raise validation_error({name: [problem] for name in unknown})
+    return validate(ReportQuery, dict(params))
 
 
 async def report_scope(

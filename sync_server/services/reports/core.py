@@ -4,12 +4,13 @@ contracts/reports.md (money to the cent, rates and averages rounded half up, onc
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sync_server.db.repositories.reports import Period, ReportsRepository
+from sync_server.db.repositories.reports import Period, Rec, ReportsRepository
 from sync_server.schemas.reports import Cell, ChartType, ColumnType, ReportChart, ReportColumn
 
 CENT, TENTH = Decimal("0.01"), Decimal("0.1")
@@ -82,6 +83,30 @@ def mrr(monthly: Any, yearly: Any) -> Decimal:
 def arr(monthly: Any, yearly: Any) -> Decimal:
     """Annual recurring revenue, exact in cents: 12 x monthly prices + yearly prices."""
     return number(monthly) * 12 + number(yearly)
+
+
+def recurring(monthly: Any, yearly: Any) -> dict[str, Cell]:
+    """The ``mrr`` and ``arr`` cells of the summed monthly and yearly subscription prices."""
+    return {"mrr": money(mrr(monthly, yearly)), "arr": money(arr(monthly, yearly))}
+
+
+def exact_sum(found: Iterable[Rec], key: str) -> Decimal:
+    """One money or decimal column summed over aggregate rows, exactly (see ``number``)."""
+    return sum((number(r[key]) for r in found), Decimal(0))
+
+
+def int_sum(found: Iterable[Rec], key: str) -> int:
+    """One count column summed over aggregate rows."""
+    return sum(int(r[key]) for r in found)
+
+
+def per_status(
+    found: Iterable[Rec], statuses: tuple[str, ...], empty: Mapping[str, Any]
+) -> list[tuple[str, Rec]]:
+    """Rows grouped by ``status``, one per status of the closed list and in its order: a
+    report shows every status, those no record has with the ``empty`` row (zero counts)."""
+    got = {r["status"]: r for r in found}
+    return [(status, got.get(status, empty)) for status in statuses]
 
 
 def day(value: date | None) -> str | None:

@@ -10,6 +10,7 @@ from sync_server.services.reports.core import (
     chart,
     columns,
     ident,
+    int_sum,
     moment,
 )
 
@@ -46,7 +47,7 @@ async def user_activity(ctx: ReportContext) -> ReportBody:
     summary: dict[str, Cell] = {
         "users": len(rows),
         "active_users": sum(1 for r in found if r["total"]),
-        "actions": sum(int(r["total"]) for r in found),
+        "actions": int_sum(found, "total"),
     }
     return ReportBody(ACTIVITY, rows, summary, chart("bar", "user", "total"))
 

@@ -14,10 +14,13 @@ from sync_server.services.reports.core import (
     chart,
     columns,
     day,
+    exact_sum,
     ident,
+    int_sum,
     money,
     mrr,
     number,
+    recurring,
 )
 
 BY_CLIENT = columns(
@@ -36,7 +39,6 @@ async def revenue_by_client(ctx: ReportContext) -> ReportBody:
     found = await ctx.queries.client_revenue(ctx.period, viewer=ctx.viewer)
     rows: list[dict[str, Cell]] = []
     for r in found:
-        yearly_value = arr(r["monthly"], r["yearly"])
         rows.append(
             {
                 "client_id": ident(r["client_id"]),
@@ -44,9 +46,8 @@ async def revenue_by_client(ctx: ReportContext) -> ReportBody:
                 "status": r["status"],
                 "projects": int(r["projects"]),
                 "project_revenue": money(r["revenue"]),
-                "mrr": money(mrr(r["monthly"], r["yearly"])),
-                "arr": money(yearly_value),
-                "total": money(number(r["revenue"]) + yearly_value),
+                **recurring(r["monthly"], r["yearly"]),
+                "total": money(number(r["revenue"]) + arr(r["monthly"], r["yearly"])),
             }
         )
     totals = found[0] if found else {}
@@ -55,8 +56,7 @@ async def revenue_by_client(ctx: ReportContext) -> ReportBody:
     summary: dict[str, Cell] = {
         "clients": clients,
         "project_revenue": money(revenue),
-        "mrr": money(mrr(monthly, yearly)),
-        "arr": money(arr(monthly, yearly)),
+        **recurring(monthly, yearly),
         "total": money(number(revenue) + arr(monthly, yearly)),
         "truncated": clients > len(rows),
     }
@@ -91,9 +91,8 @@ async def subscriptions_income(ctx: ReportContext) -> ReportBody:
     rows: list[dict[str, Cell]] = []
     for month in _months(start, end):
         in_month = [r for r in found if r["month"] == month]
-        count = sum(int(r["count"]) for r in in_month)
-        add_monthly = sum((number(r["monthly"]) for r in in_month), Decimal(0))
-        add_yearly = sum((number(r["yearly"]) for r in in_month), Decimal(0))
+        count = int_sum(in_month, "count")
+        add_monthly, add_yearly = exact_sum(in_month, "monthly"), exact_sum(in_month, "yearly")
         for r in in_month:
             counts[r["status"]] += int(r["count"])
         monthly, yearly = monthly + add_monthly, yearly + add_yearly
@@ -103,13 +102,11 @@ async def subscriptions_income(ctx: ReportContext) -> ReportBody:
                 "month": month,
                 "new_subscriptions": count,
                 "new_mrr": money(mrr(add_monthly, add_yearly)),
-                "mrr": money(mrr(monthly, yearly)),
-                "arr": money(arr(monthly, yearly)),
+                **recurring(monthly, yearly),
             }
         )
     summary: dict[str, Cell] = {
-        "mrr": money(mrr(monthly, yearly)),
-        "arr": money(arr(monthly, yearly)),
+        **recurring(monthly, yearly),
         **counts,
         "new_subscriptions": new_count,
         "new_mrr": money(new_mrr),

@@ -15,12 +15,15 @@ from sync_server.services.reports.core import (
     average,
     chart,
     columns,
+    exact_sum,
     ident,
+    int_sum,
     moment,
     money,
-    mrr,
     number,
+    per_status,
     percent,
+    recurring,
 )
 
 # Probability that an open deal becomes revenue, by the stage it is in (contracts/reports.md).
@@ -42,15 +45,9 @@ PIPELINE = columns(
 
 
 def _status_rows(entity: str, statuses: tuple[str, ...], found: list[Rec]) -> list[dict[str, Cell]]:
-    got = {r["status"]: r for r in found}
     return [
-        {
-            "entity": entity,
-            "status": s,
-            "count": int(got.get(s, {}).get("count", 0)),
-            "worth": money(got.get(s, {}).get("worth")),
-        }
-        for s in statuses
+        {"entity": entity, "status": s, "count": int(r["count"]), "worth": money(r["worth"])}
+        for s, r in per_status(found, statuses, {"count": 0, "worth": None})
     ]
 
 
@@ -58,8 +55,8 @@ async def pipeline(ctx: ReportContext) -> ReportBody:
     leads, projects = await ctx.queries.pipeline(ctx.period, viewer=ctx.viewer)
     summary: dict[str, Cell] = {}
     for entity, found in (("lead", leads), ("project", projects)):
-        summary[f"{entity}s"] = sum(int(r["count"]) for r in found)
-        summary[f"{entity}_worth"] = money(sum((number(r["worth"]) for r in found), Decimal(0)))
+        summary[f"{entity}s"] = int_sum(found, "count")
+        summary[f"{entity}_worth"] = money(exact_sum(found, "worth"))
     rows = _status_rows("lead", LEAD_STATUSES, leads)
     rows += _status_rows("project", PROJECT_STATUSES, projects)
     return ReportBody(PIPELINE, rows, summary, chart("bar", "status", "count"))
@@ -80,7 +77,7 @@ LEAD_SOURCE = columns(
 
 async def lead_source(ctx: ReportContext) -> ReportBody:
     found = _by_source(await ctx.queries.leads_by_source(ctx.period, viewer=ctx.viewer))
-    total = sum(int(r["leads"]) for r in found)
+    total = int_sum(found, "leads")
     rows: list[dict[str, Cell]] = [
         {
             "lead_source": r["source"],
@@ -115,16 +112,12 @@ async def conversion_rate(ctx: ReportContext) -> ReportBody:
         }
         for r in found
     ]
-    leads, converted = (
-        sum(int(r["leads"]) for r in found),
-        sum(int(r["n_converted"]) for r in found),
-    )
-    days = sum((number(r["days"]) for r in found), Decimal(0))
+    leads, converted = int_sum(found, "leads"), int_sum(found, "n_converted")
     summary: dict[str, Cell] = {
         "leads": leads,
         "converted": converted,
         "conversion_rate": percent(converted, leads),
-        "avg_days_to_convert": average(days, sum(int(r["timed"]) for r in found)),
+        "avg_days_to_convert": average(exact_sum(found, "days"), int_sum(found, "timed")),
     }
     return ReportBody(CONVERSION, rows, summary, chart("bar", "lead_source", "conversion_rate"))
 
@@ -171,15 +164,14 @@ async def revenue_forecast(ctx: ReportContext) -> ReportBody:
                     "weighted": money(worth * weight),
                 }
             )
-    recurring = await ctx.queries.recurring(ctx.period.end, viewer=ctx.viewer)
-    yearly = arr(recurring["monthly"], recurring["yearly"])
+    subscriptions = await ctx.queries.recurring(ctx.period.end, viewer=ctx.viewer)
+    monthly, yearly = subscriptions["monthly"], subscriptions["yearly"]
     summary: dict[str, Cell] = {
         "pipeline_worth": money(worth_total),
         "weighted_pipeline": money(weighted_total),
-        "mrr": money(mrr(recurring["monthly"], recurring["yearly"])),
-        "arr": money(yearly),
-        "expected_12m": money(weighted_total + yearly),
-        "active_subscriptions": int(recurring["active"]),
+        **recurring(monthly, yearly),
+        "expected_12m": money(weighted_total + arr(monthly, yearly)),
+        "active_subscriptions": int(subscriptions["active"]),
     }
     return ReportBody(FORECAST, rows, summary, chart("bar", "status", "weighted"))
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from sync_server.schemas.reports import Cell
 from sync_server.schemas.types import PROJECT_STATUSES
 from sync_server.services.reports.core import (
@@ -12,10 +10,12 @@ from sync_server.services.reports.core import (
     average,
     chart,
     columns,
+    exact_sum,
     ident,
     moment,
     money,
     number,
+    per_status,
     percent,
 )
 
@@ -122,15 +122,14 @@ PERFORMANCE = columns(
     ("average_worth", "Average worth", "money"),
     ("average_duration_days", "Average duration (days, completed)", "decimal"),
 )
+PERFORMANCE_EMPTY = {"projects": 0, "worth": 0, "timed": 0, "days": None}
 
 
 async def project_performance(ctx: ReportContext) -> ReportBody:
-    found = {
-        r["status"]: r for r in await ctx.queries.project_performance(ctx.period, viewer=ctx.viewer)
-    }
+    found = await ctx.queries.project_performance(ctx.period, viewer=ctx.viewer)
+    by_status = per_status(found, PROJECT_STATUSES, PERFORMANCE_EMPTY)
     rows: list[dict[str, Cell]] = []
-    for status in PROJECT_STATUSES:
-        r = found.get(status, {"projects": 0, "worth": 0, "timed": 0, "days": None})
+    for status, r in by_status:
         n, worth = int(r["projects"]), number(r["worth"])
         rows.append(
             {
@@ -141,11 +140,11 @@ async def project_performance(ctx: ReportContext) -> ReportBody:
                 "average_duration_days": average(r["days"], int(r["timed"])),
             }
         )
-    count = {status: int(found.get(status, {}).get("projects", 0)) for status in PROJECT_STATUSES}
-    done = found.get("completed", {"days": None, "timed": 0})
+    count = {status: int(r["projects"]) for status, r in by_status}
+    done = dict(by_status)["completed"]
     summary: dict[str, Cell] = {
         "projects": sum(count.values()),
-        "total_worth": money(sum((number(r["worth"]) for r in found.values()), Decimal(0))),
+        "total_worth": money(exact_sum(found, "worth")),
         "completion_rate": percent(count["completed"], count["completed"] + count["cancelled"]),
         "average_duration_days": average(done["days"], int(done["timed"])),
     }

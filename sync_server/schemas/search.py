@@ -1,0 +1,45 @@
+"""``GET /search``: records and users found by word prefix (``sync_server.search``)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+from sync_server.schemas.base import Strict
+from sync_server.search import CONTROL_CHARACTERS, one_line
+
+SearchEntity = Literal["lead", "client", "project", "contact", "user"]
+
+
+class SearchQuery(Strict):
+    q: str = Field(
+        min_length=1,
+        max_length=200,
+        description="Words; each must begin a word of the record (any field, any order, case "
+        "ignored)",
+    )
+    limit: int = Field(default=5, ge=1, le=25, description="Hits per kind of record")
+    entity: SearchEntity | None = Field(default=None, description="Only this kind of record")
+
+    @field_validator("q")
+    @classmethod
+    def _one_line(cls, q: str) -> str:
+        if not one_line(q):
+            raise ValueError(CONTROL_CHARACTERS)
+        return q
+
+
+class SearchHit(BaseModel):
+    entity: SearchEntity
+    id: uuid.UUID
+    title: str | None = Field(description="The record's display name (a user's name or email)")
+    fields: list[str] = Field(description="The fields the query's words were found in")
+
+
+class SearchResponse(BaseModel):
+    """Hits grouped by kind (leads, clients, projects, contacts, users), the most recently
+    updated first within each; only records the caller may see."""
+
+    items: list[SearchHit]
