@@ -10,6 +10,8 @@
 //   desktop   a refused change fixed on its form field; two tabs push each change once
 //   tour      tenant config (labels, brand, currency, date format) and screenshots
 //   trash     restore offline; an admin's purge: disabled offline with its reason, works online
+//   search    the header's search finds records by word prefix (as the server does) and opens
+//             them, offline too
 // Screenshots (phone 390x844, desktop 1280x800) go to test-results/screenshots/.
 //
 //   npm run e2e                 (builds twice: this version and a bumped one for "update")
@@ -30,6 +32,7 @@ import { offlineJourney } from "./e2e/offline-journey.mjs";
 import { overviewsJourney } from "./e2e/overviews-journey.mjs";
 import { reportsJourney } from "./e2e/reports-journey.mjs";
 import { resolveJourney } from "./e2e/resolve-journey.mjs";
+import { searchJourney } from "./e2e/search-journey.mjs";
 import { sessionJourney } from "./e2e/session-journey.mjs";
 import { settingsJourney } from "./e2e/settings-journey.mjs";
 import { tourJourney } from "./e2e/tour-journey.mjs";
@@ -95,6 +98,7 @@ async function main() {
     if (runs("overviews")) await overviewsJourney(ctx);
     if (runs("settings")) await settingsJourney(ctx);
     if (runs("resolve")) await resolveJourney(ctx);
+    if (runs("search")) await searchJourney(ctx);
     if (runs("update")) await updateJourney(ctx); // last: it publishes the next version
   } finally {
     await browser.close();

@@ -4,6 +4,9 @@
 // leads are written into the device's IndexedDB directly; see seedLocal):
 //   - navigation to a usable leads list (the first rows on screen: mark pathsix:leads-list-usable)
 //   - local search and filter latency: input -> the list and its count updated on screen
+//   - global search (/search): a tap on the header's search link -> the index of every record
+//     built (mark pathsix:search-ready), and input -> the grouped results on screen (after its
+//     debounce)
 // each without and with 4x CPU throttling (a mid-range phone); and the app shell's gzip size.
 //
 //   npm run perf                 (builds first)      node scripts/perf.mjs --no-build [--leads N]
@@ -27,6 +30,9 @@ const RUNS = 5;
 const ROUNDS = 5;
 const QUERIES = ["port", "bakery", "555-01", "zzz-nothing", "salem auto", ""];
 const FILTERS = ["contacted", "qualified", "new", ""];
+const GLOBAL_QUERIES = ["port", "555 01", "zzz-nothing", "salem auto", "person 99", ""];
+const SEARCH_DEBOUNCE_MS = 150; // src/screens/search/SearchScreen.tsx
+const TAP_MS = 100; // pointer down -> click of a tap
 
 const CITIES = ["Portland", "Salem", "Eugene", "Bend", "Medford", "Seattle", "Tacoma", "Boise", "Spokane", "Reno"];
 const KINDS = ["Plumbing", "Bakery", "Auto", "Dental", "Gym", "Roofing", "Cafe", "Salon", "Landscaping", "Electric"];
@@ -127,6 +133,57 @@ function timeInput(page, selector, value) {
   );
 }
 
+/** Input -> the search screen's results for it committed (its status names the query it shows)
+ * and painted. Includes the input's debounce. */
+function timeGlobalSearch(page, value) {
+  return page.evaluate(async (value) => {
+    const input = document.querySelector('[data-testid="search"] input[type="search"]');
+    const status = document.querySelector('[data-testid="search-status"]');
+    const shown = () => status.dataset.q === value && status.dataset.ready === "true";
+    const t0 = performance.now();
+    Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set.call(input, value);
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    await new Promise((done) => {
+      if (shown()) return done();
+      const observer = new MutationObserver(() => {
+        if (!shown()) return;
+        observer.disconnect();
+        done();
+      });
+      observer.observe(status, { attributes: true });
+    });
+    const committed = performance.now() - t0;
+    await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    return { committed, painted: performance.now() - t0 };
+  }, value);
+}
+
+/** From the Today screen of a fresh page load: a tap on the header's search link (pointer down,
+ * click TAP_MS later) -> the search index built. */
+async function timeOpenSearch(page, base, markAt) {
+  await page.goto(`${base}/today`);
+  await page.waitForSelector('[data-testid="today"]');
+  const tapped = await page.evaluate(async (tapMs) => {
+    const link = document.querySelector('[data-testid="search-link"]');
+    const t0 = performance.now();
+    link.dispatchEvent(new PointerEvent("pointerdown", { bubbles: true }));
+    await new Promise((r) => setTimeout(r, tapMs));
+    link.click();
+    return t0;
+  }, TAP_MS);
+  return (await markAt("pathsix:search-ready")) - tapped;
+}
+
+async function measureGlobalSearch(page, base, markAt) {
+  const ready = [];
+  for (let run = 0; run < RUNS; run += 1) ready.push(await timeOpenSearch(page, base, markAt));
+  const global = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (const q of GLOBAL_QUERIES) global.push(await timeGlobalSearch(page, q));
+  }
+  return { searchReady: ready, globalSearch: global };
+}
+
 async function measure(page, base, throttle) {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send("Emulation.setCPUThrottlingRate", { rate: throttle });
@@ -153,8 +210,9 @@ async function measure(page, base, throttle) {
   for (let round = 0; round < ROUNDS; round += 1) {
     for (const status of FILTERS) filter.push(await timeInput(page, 'select[aria-label="Filter by statuses"]', status));
   }
+  const global = await measureGlobalSearch(page, base, markAt);
   await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
-  return { throttle, usable, complete, search, filter };
+  return { throttle, usable, complete, search, filter, ...global };
 }
 
 async function main() {
@@ -194,6 +252,15 @@ async function main() {
             `         ${kind} -> ${phase.padEnd(9)} median ${ms(median(xs))}  p95 ${ms(p95(xs))}  max ${ms(Math.max(...xs))}`,
           );
         }
+      }
+      console.log(
+        `         tap on search -> index of all records built median ${ms(median(r.searchReady))} (max ${ms(Math.max(...r.searchReady))})`,
+      );
+      for (const phase of ["committed", "painted"]) {
+        const xs = r.globalSearch.map((x) => x[phase] - SEARCH_DEBOUNCE_MS);
+        console.log(
+          `         global search -> ${phase.padEnd(9)} median ${ms(median(xs))}  p95 ${ms(p95(xs))}  max ${ms(Math.max(...xs))}  (after the ${SEARCH_DEBOUNCE_MS} ms debounce)`,
+        );
       }
     }
     console.log(

@@ -8,7 +8,7 @@ import { ApiClient, HttpError } from "../src/api/http";
 import { LeadRead } from "../src/contracts/zod";
 import { loadConfig, saveConfig } from "../src/screens/admin/settings/config/configApi";
 import { checkForm, FORM_FIELDS, toForm } from "../src/screens/admin/settings/config/configForm";
-import { errorText, fieldErrors } from "../src/screens/admin/settings/shared/errors";
+import { fieldErrors } from "../src/screens/admin/settings/shared/errors";
 import { outcomeOf, outcomeSummary } from "../src/screens/admin/settings/shared/outcomes";
 import { purgeItems, restoreItems, trashPage } from "../src/screens/admin/settings/trash/trashApi";
 import { withRole } from "../src/screens/admin/settings/users/roles";
@@ -20,6 +20,7 @@ import {
   setActive,
   setRoles,
 } from "../src/screens/admin/settings/users/usersApi";
+import { errorText } from "../src/screens/admin/shared/messages";
 import { uuid } from "../src/store/uuid";
 import { device, login, server } from "./helpers";
 

@@ -18,7 +18,7 @@ import {
   listTitle,
   toForm,
 } from "../src/screens/admin/settings/config/configForm";
-import { errorText, fieldErrors, fieldFor } from "../src/screens/admin/settings/shared/errors";
+import { fieldErrors, fieldFor } from "../src/screens/admin/settings/shared/errors";
 import { type Outcome, outcomeOf, outcomeSummary } from "../src/screens/admin/settings/shared/outcomes";
 import {
   appendPage,
@@ -34,6 +34,7 @@ import {
 import { BATCH, purgeItems, type TrashItem } from "../src/screens/admin/settings/trash/trashApi";
 import { ROLES, roleLabel, sameRoles, withRole } from "../src/screens/admin/settings/users/roles";
 import { replaceUser, usersQuery } from "../src/screens/admin/settings/users/usersApi";
+import { errorText } from "../src/screens/admin/shared/messages";
 
 const contracts = resolve(__dirname, "../../contracts");
 const json = (name: string) => JSON.parse(readFileSync(resolve(contracts, name), "utf8"));

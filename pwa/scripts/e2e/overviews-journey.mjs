@@ -173,9 +173,9 @@ export async function overviewsJourney({ browser, base, api }) {
     await page.evaluate(() => window.scrollTo(0, 0));
     await shootBoth(page, "admin-overview-leads");
     await context.setOffline(true);
-    await page.locator('[data-testid="overview-offline"]').waitFor();
+    await page.locator('[data-testid="needs-connection"]').waitFor();
     check(
-      (await page.locator('[data-testid="overview-offline"]').textContent()).includes("connect to the internet"),
+      (await page.locator('[data-testid="needs-connection"]').textContent()).includes("needs a connection"),
       "offline notice without its reason",
     );
     await context.setOffline(false);

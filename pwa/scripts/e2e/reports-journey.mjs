@@ -165,7 +165,7 @@ export async function reportsJourney({ browser, base, api }) {
     await context.setOffline(true);
     await page.click("a:has-text('← Reports')");
     await page.click('[data-testid="reports-index"] a >> text="Conversion rate"');
-    await page.waitForSelector('[data-testid="report-offline"] >> text=Reports need a connection');
+    await page.waitForSelector('[data-testid="needs-connection"] >> text=This report needs a connection');
     check(await page.locator("button:has-text('Download CSV')").isDisabled(), "download enabled offline");
     await shootBoth(page, "report-offline");
     await context.setOffline(false);

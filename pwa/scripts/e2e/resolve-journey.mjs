@@ -170,7 +170,7 @@ export async function resolveJourney({ browser, base, api }) {
     await a.waitForSelector(`[data-testid="conflicts-count"]:text-is("${left}")`);
     await synced(a);
     await desk.setOffline(true);
-    await a.waitForSelector('[data-testid="conflicts-offline"] >> text=You are offline');
+    await a.waitForSelector('[data-testid="needs-connection"] >> text=You are offline');
     await shootBoth(a, "admin-conflicts-offline");
     await desk.setOffline(false);
     await a.waitForSelector(`[data-testid="conflicts-count"]:text-is("${left}")`);

@@ -11,6 +11,7 @@ import { ProjectDetail } from "../screens/projects/ProjectDetail";
 import { ProjectsList } from "../screens/projects/ProjectsList";
 import { REPORT_ROUTES } from "../screens/reports/routes";
 import { SyncScreen } from "../screens/SyncScreen";
+import { SEARCH_ROUTES } from "../screens/search/routes";
 import { TodayScreen } from "../screens/today/TodayScreen";
 import { TrashScreen } from "../screens/trash/TrashScreen";
 import type { IconName } from "../ui/icons";
@@ -40,6 +41,7 @@ export const APP_ROUTES: AppRoute[] = [
   { path: "projects/new", element: <RecordFormScreen entity="project" mode="create" />, feature: "projects" },
   { path: "projects/:id", element: <ProjectDetail />, feature: "projects" },
   { path: "projects/:id/edit", element: <RecordFormScreen entity="project" mode="edit" />, feature: "projects" },
+  ...SEARCH_ROUTES,
   ...REPORT_ROUTES,
   ...ADMIN_ROUTES,
   { path: "trash", element: <TrashScreen />, nav: "Trash", icon: "trash" },

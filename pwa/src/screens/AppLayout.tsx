@@ -9,6 +9,7 @@ import { Button } from "../ui/Button";
 import { Icon } from "../ui/icons";
 import { Banners } from "./Banners";
 import { SyncIndicator } from "./SyncIndicator";
+import { SearchLink } from "./search/SearchLink";
 
 const navLabel = (route: AppRoute, config: CRMConfig): string =>
   typeof route.nav === "string" ? route.nav : route.nav ? config.noun(route.nav.entity, true) : "";
@@ -54,6 +55,7 @@ function Shell() {
             ))}
           </nav>
           <div className="ml-auto flex items-center gap-2">
+            <SearchLink />
             <SyncIndicator />
             <Button
               variant="ghost"

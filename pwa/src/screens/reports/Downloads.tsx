@@ -4,8 +4,8 @@ import { useState } from "react";
 import { type Download, saveDownload } from "../../api/http";
 import { useApp } from "../../app/AppProvider";
 import { Button } from "../../ui/Button";
+import { errorText } from "../admin/shared/messages";
 import type { ExportFormat } from "./query";
-import { describeFailure } from "./useReport";
 
 export function Downloads({
   path,
@@ -28,7 +28,7 @@ export function Downloads({
       const file: Download = await api.download(path(format), fallbackName(format));
       saveDownload(file);
     } catch (err) {
-      setError(`The download failed: ${describeFailure(err).message}`);
+      setError(`The download failed: ${errorText(err)}`);
     } finally {
       setBusy(null);
     }

@@ -3,9 +3,9 @@
 import { useId, useMemo } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 import { useCRMConfig } from "../../hooks/useCRMConfig";
-import { useSyncStatus } from "../../hooks/useSyncStatus";
-import { Button } from "../../ui/Button";
 import { useIsAdmin } from "../admin/AdminOnly";
+import { LoadError, NeedsConnection } from "../admin/shared/ServerStatus";
+import { useConnection } from "../admin/shared/useServerData";
 import { type ReportMeta, reportMeta } from "./catalog";
 import { Chart } from "./charts/Chart";
 import { StatGrid } from "./charts/StatGrid";
@@ -43,13 +43,13 @@ export default function ReportScreen() {
 
 function ReportPage({ meta, admin }: { meta: ReportMeta; admin: boolean }) {
   const config = useCRMConfig();
-  const { online } = useSyncStatus();
+  const online = useConnection() === "online";
   const [search, setSearch] = useSearchParams();
   const filters = useMemo(() => parseFilters(search), [search]);
   const today = new Date();
   const path = reportApiPath(meta.name, apiQuery(filters, today, meta.window));
   const state = useReport(path);
-  const users = useTenantUsers(admin, online);
+  const users = useTenantUsers(admin);
   // A report this app cannot lay out (a newer server's columns) is said in words, not a blank page.
   const built = useMemo(() => {
     if (!state.report) return { view: null, error: null };
@@ -92,30 +92,15 @@ function ReportPage({ meta, admin }: { meta: ReportMeta; admin: boolean }) {
         filters={filters}
         onChange={change}
         resolved={params ? { start: params.start_date, end: params.end_date } : null}
-        fieldErrors={state.problem?.fields ?? {}}
+        fieldErrors={state.fieldErrors}
         users={admin ? (users ?? []) : null}
       />
       {state.phase === "offline" && (
-        <p
-          role="status"
-          className="rounded-xl bg-amber-50 p-3 text-sm text-amber-900 ring-1 ring-amber-200"
-          data-testid="report-offline"
-        >
-          Reports need a connection to the server, and you are offline.{" "}
-          {view ? "The numbers below are from the last time the report ran." : "Connect to see this report."}
-        </p>
+        <NeedsConnection what="This report">
+          {view && "The numbers below are from the last time the report ran."}
+        </NeedsConnection>
       )}
-      {state.phase === "error" && state.problem && (
-        <div
-          role="alert"
-          className="flex flex-wrap items-center gap-3 rounded-xl bg-red-50 p-3 text-sm text-red-900 ring-1 ring-red-200"
-        >
-          <span className="flex-1">The report could not be run: {state.problem.message}</span>
-          <Button variant="secondary" onClick={state.retry}>
-            Try again
-          </Button>
-        </div>
-      )}
+      {state.phase === "error" && <LoadError error={state.error} onRetry={state.retry} />}
       {built.error && (
         <p role="alert" className="rounded-xl bg-red-50 p-3 text-sm text-red-900 ring-1 ring-red-200">
           This report cannot be shown by this version of the app ({built.error}). The downloads still work.

@@ -13,6 +13,7 @@ import type { LocalStore } from "../../store/store";
 import type { RecordRow } from "../../store/types";
 import { Badge } from "../../ui/Badge";
 import { relativeTime } from "../../ui/time";
+import { EntityFilter, type EntityFilterValue } from "./EntityFilter";
 import { PurgeButton, purgeBlocker } from "./PurgeButton";
 
 export interface TrashItem {
@@ -33,7 +34,7 @@ export function TrashScreen() {
   const config = useCRMConfig();
   const sync = useSyncStatus();
   const items = useLive(store, trashed, [], ["records"]);
-  const [filter, setFilter] = useState<TopEntity | "all">("all");
+  const [filter, setFilter] = useState<EntityFilterValue>("all");
   const admin = session?.user.roles.includes("admin") ?? false;
   const blockerId = useId();
   const blocker = admin ? purgeBlocker(sync) : null;
@@ -42,19 +43,7 @@ export function TrashScreen() {
   return (
     <section className="space-y-4">
       <h1 className="text-lg font-semibold">Trash</h1>
-      <div className="flex flex-wrap gap-1">
-        {(["all", ...TOP_ENTITIES] as const).map((value) => (
-          <button
-            key={value}
-            type="button"
-            aria-pressed={filter === value}
-            onClick={() => setFilter(value)}
-            className={`rounded-full px-3 py-1 text-sm ring-1 ${filter === value ? "bg-brand-700 text-white ring-brand-700" : "bg-white text-slate-700 ring-slate-300"}`}
-          >
-            {value === "all" ? "All" : config.noun(value, true)}
-          </button>
-        ))}
-      </div>
+      <EntityFilter value={filter} onChange={setFilter} />
       {blocker && (
         <p id={blockerId} className="text-sm text-slate-600" data-testid="purge-blocker">
           {blocker}

@@ -4,10 +4,10 @@ import { useEffect, useRef, useState } from "react";
 import { useApp } from "../../../app/AppProvider";
 import { Button } from "../../../ui/Button";
 import { Dialog } from "../../../ui/Dialog";
+import { useSubmit } from "../shared/useSubmit";
 import { bulkResolve } from "./api";
 import { shortId } from "./labels";
 import { type BulkAction, type BulkOutcome, bulkOutcome, outcomeText, type Selection } from "./selection";
-import { errorText } from "./shared";
 
 export function BulkBar({
   actions,
@@ -25,27 +25,19 @@ export function BulkBar({
   const { api } = useApp();
   const all = useRef<HTMLInputElement>(null);
   const [confirming, setConfirming] = useState<BulkAction | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run: submit } = useSubmit();
   const count = selection.size;
 
   useEffect(() => {
     if (all.current) all.current.indeterminate = state === "some";
   }, [state]);
 
-  const run = async (action: BulkAction) => {
-    setBusy(true);
-    setError(null);
-    try {
+  const run = (action: BulkAction) =>
+    submit(async () => {
       const response = await bulkResolve(api, { ids: [...selection], choice: action.choice });
       setConfirming(null);
       onDone(bulkOutcome(response.results));
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <div className="space-y-2" data-testid="bulk-bar">

@@ -14,19 +14,21 @@ import { isRecordEntity } from "../../../sync/entities";
 import { Badge } from "../../../ui/Badge";
 import { Button } from "../../../ui/Button";
 import { relativeTime } from "../../../ui/time";
+import { errorText } from "../shared/messages";
+import { LoadError, NeedsConnection } from "../shared/ServerStatus";
+import { useServerData } from "../shared/useServerData";
 import { getConflict, resolveConflict } from "./api";
 import { CustomResolution } from "./CustomResolution";
 import { canCustomize, choiceText, fieldRows, restoreRequest } from "./diff";
 import { FieldComparison } from "./FieldComparison";
 import { deviceLabel, KIND_LABELS, personLabel, resolutionText, shortId } from "./labels";
-import { errorText, LoadError, OfflineNotice, StatusBadge, useConnectionBlocker, useNames, useRemote } from "./shared";
+import { StatusBadge, useNames } from "./shared";
 
 export default function ConflictDetailScreen() {
   const { id = "" } = useParams();
   const { api } = useApp();
   const location = useLocation();
-  const blocker = useConnectionBlocker();
-  const remote = useRemote(() => getConflict(api, id), [id], blocker === null);
+  const remote = useServerData(() => getConflict(api, id), [id], { clearOnChange: true });
   const search = (location.state as { search?: unknown } | null)?.search;
   const back = `/admin/conflicts${typeof search === "string" ? search : ""}`;
 
@@ -35,15 +37,15 @@ export default function ConflictDetailScreen() {
       <Link to={back} className="text-sm text-slate-500 hover:underline">
         ← Conflicts
       </Link>
-      {blocker !== null ? (
+      {!remote.online ? (
         <>
           <h1 id="conflict-title" className="text-xl font-semibold">
             Conflict
           </h1>
-          <OfflineNotice message={blocker} />
+          <NeedsConnection what="Conflict review" />
         </>
       ) : remote.data ? (
-        <ConflictView detail={remote.data} onChange={remote.set} onStale={remote.reload} />
+        <ConflictView detail={remote.data} onChange={(d) => remote.update(() => d)} onStale={remote.reload} />
       ) : remote.error !== undefined && !remote.loading ? (
         <>
           <h1 id="conflict-title" className="text-xl font-semibold">

@@ -11,6 +11,9 @@ import type { Names } from "../../../records/display";
 import { isRecordEntity } from "../../../sync/entities";
 import { Button } from "../../../ui/Button";
 import { relativeTime } from "../../../ui/time";
+import { errorText } from "../shared/messages";
+import { LoadError, NeedsConnection } from "../shared/ServerStatus";
+import { useServerData } from "../shared/useServerData";
 import { listConflicts } from "./api";
 import { BulkBar, BulkOutcomeNote } from "./BulkBar";
 import { listRows, showValue } from "./diff";
@@ -34,13 +37,13 @@ import {
   toggle,
   toggleAll,
 } from "./selection";
-import { errorText, LoadError, OfflineNotice, StatusBadge, useConnectionBlocker, useNames, useRemote } from "./shared";
+import { StatusBadge, useNames } from "./shared";
 
 /** Every page fetched so far for these filters; "load more" follows next_cursor. */
 function useConflictPages(filters: ConflictFilters, enabled: boolean) {
   const { api } = useApp();
   const key = listPath(filters);
-  const first = useRemote(() => listConflicts(api, filters), [key], enabled);
+  const first = useServerData(() => listConflicts(api, filters), [key], { enabled, clearOnChange: true });
   // Later pages belong to the first page they followed: a reload or new filters drop them.
   const [more, setMore] = useState<{ after: ConflictList | undefined; pages: ConflictList[] }>({
     after: undefined,
@@ -83,6 +86,7 @@ function useConflictPages(filters: ConflictFilters, enabled: boolean) {
     items,
     titles,
     total: first.data?.total ?? null,
+    online: first.online,
     hasMore: !!last?.next_cursor,
     loading: first.loading,
     error: first.error,
@@ -106,12 +110,11 @@ export default function ConflictsScreen() {
   const names = useNames();
   const desktop = useDesktop();
   const location = useLocation();
-  const blocker = useConnectionBlocker();
   const [params, setParams] = useSearchParams();
   const filters = useMemo(() => filtersFromSearch(params), [params]);
   const errors = filterErrors(filters);
   const valid = Object.keys(errors).length === 0;
-  const list = useConflictPages(filters, blocker === null && valid);
+  const list = useConflictPages(filters, valid);
   const [selection, setSelection] = useState<Selection>(new Set());
   const [outcome, setOutcome] = useState<BulkOutcome | null>(null);
   const actions = bulkActions(filters.status);
@@ -140,7 +143,7 @@ export default function ConflictsScreen() {
         <h1 id="conflicts-title" className="mr-auto text-xl font-semibold">
           Conflicts
         </h1>
-        {blocker === null && (
+        {list.online && (
           <Button variant="secondary" onClick={list.reload} disabled={list.loading}>
             Refresh
           </Button>
@@ -157,8 +160,8 @@ export default function ConflictsScreen() {
         devices={[...new Set(items.flatMap((c) => (c.client_id ? [c.client_id] : [])))]}
         onChange={update}
       />
-      {blocker !== null ? (
-        <OfflineNotice message={blocker} />
+      {!list.online ? (
+        <NeedsConnection what="Conflict review" />
       ) : list.error !== undefined && !list.loading ? (
         <LoadError error={list.error} onRetry={list.reload} />
       ) : (

@@ -8,10 +8,10 @@ import type { UserRow } from "../../../store/types";
 import { Button } from "../../../ui/Button";
 import { Dialog } from "../../../ui/Dialog";
 import { Select } from "../../../ui/Field";
+import { errorText } from "../shared/messages";
 import { type BulkAction, runBulk } from "./api";
 import type { OverviewSpec } from "./entities";
 import { userLabel } from "./FilterBar";
-import { problemText } from "./messages";
 import { type BulkOutcome, bulkOutcome, type Selection } from "./query";
 
 const UNASSIGN = "none";
@@ -64,7 +64,7 @@ export function BulkActions({
       setPending(null);
       onDone({ verb: pending.verb, ...bulkOutcome(results, selection) });
     } catch (err) {
-      setError(problemText(err));
+      setError(errorText(err));
     } finally {
       setRunning(false);
     }

@@ -21,10 +21,10 @@ import {
 } from "../../../records/formValues";
 import { Button } from "../../../ui/Button";
 import { Dialog } from "../../../ui/Dialog";
+import { errorText } from "../shared/messages";
 import { StaleRecord, updateRecord } from "./api";
 import { staleFields } from "./edit";
 import type { OverviewRow, OverviewSpec } from "./entities";
-import { problemText } from "./messages";
 import { rowTitle } from "./OverviewTable";
 
 export function EditDialog({
@@ -94,7 +94,7 @@ function EditForm({
       else if (err instanceof HttpError && err.status === 422) showFieldErrors(err);
       else if (err instanceof HttpError && err.status === 404)
         setRootError(`This ${noun} no longer exists: it was purged from Trash. Close this and refresh the list.`);
-      else setRootError(problemText(err));
+      else setRootError(errorText(err));
     }
   };
   const showFieldErrors = (err: HttpError) => {

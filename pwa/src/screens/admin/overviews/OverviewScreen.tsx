@@ -10,15 +10,14 @@ import { useCRMConfig } from "../../../hooks/useCRMConfig";
 import { useDebounced } from "../../../hooks/useDebounced";
 import { useLive } from "../../../hooks/useLive";
 import { useDesktop } from "../../../hooks/useMediaQuery";
-import { useSyncStatus } from "../../../hooks/useSyncStatus";
 import type { Names } from "../../../records/display";
-import { Banner } from "../../../ui/Banner";
+import { LoadError, NeedsConnection } from "../shared/ServerStatus";
+import { useConnection } from "../shared/useServerData";
 import { BulkActions, type BulkResults, BulkResultsPanel } from "./BulkActions";
 import { EditDialog } from "./EditDialog";
 import { columnOf, OVERVIEW_ENTITIES, OVERVIEWS, type OverviewEntity, type OverviewRow } from "./entities";
 import { FilterBar } from "./FilterBar";
 import { useOverviewPage, useViewPrefs } from "./hooks";
-import { OFFLINE_NOTICE, problemText } from "./messages";
 import { OverviewTable, rowTitle } from "./OverviewTable";
 import { Pager } from "./Pager";
 import { hasFilters, lastPage, NO_FILTERS, type OverviewFilters, type Selection, select } from "./query";
@@ -29,7 +28,7 @@ export default function OverviewScreen({ entity }: { entity: OverviewEntity }) {
   const { store } = useWorkspace();
   const config = useCRMConfig();
   const desktop = useDesktop();
-  const { online } = useSyncStatus();
+  const online = useConnection() === "online";
   const users = useLive(store, (s) => s.users(), [], ["users"]);
   const { view, change, saveError } = useViewPrefs(spec, online);
   // Client names (for a client column) come from this device, read only when such a column shows.
@@ -51,8 +50,8 @@ export default function OverviewScreen({ entity }: { entity: OverviewEntity }) {
   const q = useDebounced(filters.q, 300);
   const query = useMemo(() => ({ ...filters, q }), [filters, q]);
   const [page, setPage] = useState(0);
-  const [reload, setReload] = useState(0);
-  const { data, loading, error } = useOverviewPage(spec, query, online ? view : null, page, reload);
+  const fetched = useOverviewPage(spec, query, view, page);
+  const { data, loading, error } = fetched;
   const [selection, setSelection] = useState<Selection>(new Map());
   const [results, setResults] = useState<BulkResults | null>(null);
   const [editing, setEditing] = useState<OverviewRow | null>(null);
@@ -88,7 +87,7 @@ export default function OverviewScreen({ entity }: { entity: OverviewEntity }) {
     setResults(done);
     // What failed stays selected, to retry or look at; what was done is not.
     setSelection((s) => new Map([...s].filter(([id]) => done.failed.some((f) => f.id === id))));
-    setReload((n) => n + 1);
+    fetched.reload();
   };
 
   return (
@@ -112,7 +111,7 @@ export default function OverviewScreen({ entity }: { entity: OverviewEntity }) {
         </nav>
       </div>
       {!online ? (
-        <Banner testId="overview-offline">{OFFLINE_NOTICE}</Banner>
+        <NeedsConnection what="The company-wide overview" />
       ) : (
         <>
           <FilterBar spec={spec} filters={filters} onChange={onFilters} users={sortedUsers} config={config} />
@@ -126,13 +125,12 @@ export default function OverviewScreen({ entity }: { entity: OverviewEntity }) {
               onColumns={(columns) => change({ columns })}
             />
           )}
-          {[saveError, error ? `The ${plural.toLowerCase()} could not be loaded: ${problemText(error)}` : null]
-            .filter(Boolean)
-            .map((m) => (
-              <p key={m} role="alert" className="rounded-lg bg-red-50 p-3 text-sm text-red-900 ring-1 ring-red-200">
-                {m}
-              </p>
-            ))}
+          {saveError && (
+            <p role="alert" className="rounded-lg bg-red-50 p-3 text-sm text-red-900 ring-1 ring-red-200">
+              {saveError}
+            </p>
+          )}
+          {error !== undefined && <LoadError error={error} onRetry={fetched.reload} />}
           {selection.size > 0 && (
             <BulkActions
               spec={spec}
@@ -183,7 +181,7 @@ export default function OverviewScreen({ entity }: { entity: OverviewEntity }) {
               />
             </>
           ) : (
-            !error && <p className="text-sm text-slate-500">Loading…</p>
+            error === undefined && <p className="text-sm text-slate-500">Loading…</p>
           )}
           <EditDialog
             spec={spec}
@@ -192,7 +190,7 @@ export default function OverviewScreen({ entity }: { entity: OverviewEntity }) {
             onClose={() => setEditing(null)}
             onSaved={() => {
               setEditing(null);
-              setReload((n) => n + 1);
+              fetched.reload();
             }}
           />
         </>

@@ -5,10 +5,10 @@ import { saveDownload } from "../../../api/http";
 import { useApp } from "../../../app/AppProvider";
 import { Button } from "../../../ui/Button";
 import { Select } from "../../../ui/Field";
+import { errorText } from "../shared/messages";
 import { exportFile } from "./api";
 import { ColumnChooser } from "./ColumnChooser";
 import type { OverviewSpec } from "./entities";
-import { problemText } from "./messages";
 import { type OverviewFilters, sortValue, type ViewSettings } from "./query";
 
 type Format = "csv" | "xlsx";
@@ -37,7 +37,7 @@ export function Toolbar({
     try {
       saveDownload(await exportFile(api, spec, filters, view.sort, format));
     } catch (err) {
-      setError(`The export failed: ${problemText(err)}`);
+      setError(`The export failed: ${errorText(err)}`);
     } finally {
       setExporting(null);
     }

@@ -3,8 +3,8 @@
 // NetworkError, except a stale edit, which becomes a StaleRecord carrying the server's values.
 import { type ApiClient, type Download, HttpError } from "../../../api/http";
 import { type BulkRequest, BulkResponse, type BulkResult, Preferences, recordSchemas } from "../../../contracts/zod";
+import { errorText } from "../shared/messages";
 import type { OverviewPage, OverviewRow, OverviewSpec } from "./entities";
-import { problemText } from "./messages";
 import { chunks, exportSearch, listSearch, type OverviewFilters, prefsWithView, type ViewSettings } from "./query";
 
 const API = "/api/v1";
@@ -41,7 +41,7 @@ export async function runBulk(
       results.push(...response.results);
     } catch (err) {
       if (i === 0) throw err;
-      const error = err instanceof HttpError ? err.body : { error: problemText(err), code: "not_sent", details: {} };
+      const error = err instanceof HttpError ? err.body : { error: errorText(err), code: "not_sent", details: {} };
       for (const id of batches.slice(i).flat()) results.push({ id, status: "failed", error });
       break;
     }

@@ -2,10 +2,10 @@
 // change) and the page on screen (fetched again whenever what it shows changes).
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useApp } from "../../../app/AppProvider";
-
+import { errorText } from "../shared/messages";
+import { type ServerData, useServerData } from "../shared/useServerData";
 import { fetchPage, loadPreferences, saveView } from "./api";
 import type { OverviewPage, OverviewSpec } from "./entities";
-import { problemText } from "./messages";
 import { defaultView, type OverviewFilters, type ViewSettings, viewFromPrefs } from "./query";
 
 const SAVE_DELAY_MS = 600;
@@ -45,7 +45,7 @@ export function useViewPrefs(spec: OverviewSpec, online: boolean): ViewPrefs {
     latest.current.saved = upto;
     saveView(api, spec, settings).then(
       () => setSaveError(null),
-      (err: unknown) => setSaveError(`Your view settings were not remembered: ${problemText(err)}`),
+      (err: unknown) => setSaveError(`Your view settings were not remembered: ${errorText(err)}`),
     );
   }, [api, spec]);
 
@@ -65,37 +65,18 @@ export function useViewPrefs(spec: OverviewSpec, online: boolean): ViewPrefs {
   return { view, change, saveError };
 }
 
-export interface PageState {
-  data: OverviewPage | null;
-  loading: boolean;
-  error: unknown;
-}
-
-/** The page of records for these filters, view and page number; `reload` fetches it again. */
+/** The page of records for these filters, view and page number, asked for once the view is
+ * known. The previous page stays on screen (marked busy) until this one arrives. */
 export function useOverviewPage(
   spec: OverviewSpec,
   filters: OverviewFilters,
   view: ViewSettings | null,
   page: number,
-  reload: number,
-): PageState {
+): ServerData<OverviewPage> {
   const { api } = useApp();
-  const [state, setState] = useState<PageState>({ data: null, loading: true, error: null });
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: reload is the caller's "fetch again"
-  useEffect(() => {
-    if (!view) return;
-    let alive = true;
-    // The previous page stays on screen (marked busy) until this one arrives.
-    setState((s) => ({ ...s, loading: true }));
-    fetchPage(api, spec, filters, view, page).then(
-      (data) => alive && setState({ data, loading: false, error: null }),
-      (error: unknown) => alive && setState((s) => ({ ...s, loading: false, error })),
-    );
-    return () => {
-      alive = false;
-    };
-  }, [api, spec, filters, view, page, reload]);
-
-  return state;
+  return useServerData(
+    () => (view ? fetchPage(api, spec, filters, view, page) : Promise.reject(new Error("The view is not known yet."))),
+    [api, spec, filters, view, page],
+    { enabled: view !== null },
+  );
 }

@@ -6,9 +6,10 @@ import { useEffect, useRef, useState } from "react";
 import { useApp, useWorkspace } from "../../../../app/AppProvider";
 import type { TenantConfig } from "../../../../contracts/zod";
 import { Button } from "../../../../ui/Button";
+import { LoadStatus, NeedsConnection } from "../../shared/ServerStatus";
+import { useServerData } from "../../shared/useServerData";
 import { fieldErrors } from "../shared/errors";
-import { FormError, LoadStatus, NeedsConnection, SettingsHeader } from "../shared/ui";
-import { useServerData } from "../shared/useServerData";
+import { FormError, SettingsHeader } from "../shared/ui";
 import {
   BrandingSection,
   FeaturesSection,

@@ -1,17 +1,6 @@
-// Failures of the admin settings' server calls in words, and the server's 422 field errors
-// onto a form's fields.
-import { HttpError, NetworkError } from "../../../../api/http";
-
-/** Any failure of a server call as a sentence for the person at the screen. */
-export function errorText(err: unknown): string {
-  if (err instanceof NetworkError) return "No connection to the server: nothing was changed. Try again once online.";
-  if (err instanceof HttpError) {
-    if (err.status === 401) return "Your session has ended. Sign in again.";
-    if (err.status === 403) return "This needs the admin role.";
-    return err.message;
-  }
-  return err instanceof Error ? err.message : String(err);
-}
+// The server's 422 field errors onto a settings form's fields (failures in words: messages.ts).
+import { HttpError } from "../../../../api/http";
+import { errorText } from "../../shared/messages";
 
 /** The server's `details.fields` mapped onto the form's field names: a key the form has, else
  * its longest prefix the form has (`lead_sources.2` -> `lead_sources`, `roles.0` -> `roles`),

@@ -1,10 +1,8 @@
-// Pieces every admin settings screen shows: the heading, the "needs a connection" notice, load
-// errors with a retry, and the per-record results of a bulk action.
+// Pieces every admin settings screen shows: the heading, a form's error and the per-record
+// results of a bulk action (the offline notice and load errors: ../../shared/ServerStatus).
 import type { ReactNode } from "react";
 import { useCRMConfig } from "../../../../hooks/useCRMConfig";
-import { Button } from "../../../../ui/Button";
 import { type Outcome, outcomeSummary } from "./outcomes";
-import type { ServerData } from "./useServerData";
 
 export function SettingsHeader({
   id,
@@ -28,37 +26,6 @@ export function SettingsHeader({
       {actions}
     </div>
   );
-}
-
-/** Offline: what this screen cannot do and why (it works on the server, not on the device). */
-export function NeedsConnection({ what }: { what: string }) {
-  return (
-    <p
-      role="status"
-      data-testid="needs-connection"
-      className="rounded-lg bg-amber-50 p-3 text-sm text-amber-900 ring-1 ring-inset ring-amber-200"
-    >
-      You are offline. {what} works on the server for the whole company, so it needs a connection. Nothing here is kept
-      on this device; the rest of the app keeps working offline.
-    </p>
-  );
-}
-
-/** The loader's state: the offline notice, a load error with a retry, or "Loading…". */
-export function LoadStatus<T>({ state, what }: { state: ServerData<T>; what: string }) {
-  if (!state.online) return <NeedsConnection what={what} />;
-  if (state.error) {
-    return (
-      <div role="alert" className="flex flex-wrap items-center gap-3 rounded-lg bg-red-50 p-3 text-sm text-red-900">
-        <span className="flex-1">Could not load: {state.error}</span>
-        <Button variant="secondary" onClick={state.reload}>
-          Try again
-        </Button>
-      </div>
-    );
-  }
-  if (state.loading && state.data === undefined) return <p className="text-sm text-slate-500">Loading…</p>;
-  return null;
 }
 
 /** A form's error that belongs to no field (or the whole request). */

@@ -11,10 +11,12 @@ import { TOP_ENTITIES, type TopEntity } from "../../../../records/paths";
 import { Button } from "../../../../ui/Button";
 import { Dialog } from "../../../../ui/Dialog";
 import { relativeTime } from "../../../../ui/time";
-import { errorText } from "../shared/errors";
+import { EntityFilter } from "../../../trash/EntityFilter";
+import { errorText } from "../../shared/messages";
+import { LoadStatus, NeedsConnection } from "../../shared/ServerStatus";
+import { useServerData } from "../../shared/useServerData";
 import { joinWords, type Outcome } from "../shared/outcomes";
-import { LoadStatus, NeedsConnection, OutcomeReport, SettingsHeader } from "../shared/ui";
-import { useServerData } from "../shared/useServerData";
+import { OutcomeReport, SettingsHeader } from "../shared/ui";
 import {
   appendPage,
   moreToLoad,
@@ -120,19 +122,7 @@ export function AdminTrashScreen() {
       )}
       {pages.data && (
         <>
-          <div className="flex flex-wrap gap-1">
-            {(["all", ...TOP_ENTITIES] as const).map((value) => (
-              <button
-                key={value}
-                type="button"
-                aria-pressed={filter === value}
-                onClick={() => setFilter(value)}
-                className={`rounded-full px-3 py-1 text-sm ring-1 ${filter === value ? "bg-brand-700 text-white ring-brand-700" : "bg-white text-slate-700 ring-slate-300"}`}
-              >
-                {value === "all" ? "All" : config.noun(value, true)} ({totalOf(loaded, value)})
-              </button>
-            ))}
-          </div>
+          <EntityFilter value={filter} onChange={setFilter} count={(value) => totalOf(loaded, value)} />
           <div className="flex flex-wrap items-center gap-2 rounded-xl bg-white p-2 ring-1 ring-slate-200">
             <label className="flex items-center gap-2 px-1 text-sm">
               <input

@@ -4,7 +4,7 @@
 import type { ApiClient } from "../../../../api/http";
 import { BulkTrashResponse, ClientList, LeadList, ProjectList } from "../../../../contracts/zod";
 import type { TopEntity } from "../../../../records/paths";
-import { errorText } from "../shared/errors";
+import { errorText } from "../../shared/messages";
 import { type Outcome, outcomeOf } from "../shared/outcomes";
 
 const TRASH = "/api/v1/trash";

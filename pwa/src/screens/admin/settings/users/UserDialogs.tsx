@@ -6,10 +6,11 @@ import { type ReassignResponse, type UserAdminRead, UserUpdate } from "../../../
 import { Button } from "../../../../ui/Button";
 import { Dialog } from "../../../../ui/Dialog";
 import { Field, Select } from "../../../../ui/Field";
-import { errorText } from "../shared/errors";
+import { LoadStatus } from "../../shared/ServerStatus";
+import { useServerData } from "../../shared/useServerData";
+import { useSubmit } from "../../shared/useSubmit";
 import { type Outcome, outcomeOf } from "../shared/outcomes";
-import { FormError, LoadStatus } from "../shared/ui";
-import { useServerData } from "../shared/useServerData";
+import { FormError } from "../shared/ui";
 import { RoleChecks } from "./RoleChecks";
 import { sameRoles } from "./roles";
 import { activeUsers, reassignRecords, setActive, setRoles } from "./usersApi";
@@ -25,8 +26,7 @@ interface UserDialogProps {
 export function RolesDialog({ user, onClose, onDone }: UserDialogProps) {
   const { api } = useApp();
   const [roles, setRolesValue] = useState<string[]>(user.roles);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useSubmit();
 
   const save = async () => {
     const parsed = UserUpdate.safeParse({ roles });
@@ -34,16 +34,10 @@ export function RolesDialog({ user, onClose, onDone }: UserDialogProps) {
       setError("Choose at least one role.");
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const saved = await setRoles(api, user.id, roles);
       onDone(saved, `${displayName(saved)} now has: ${saved.roles.join(", ")}.`);
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -71,22 +65,14 @@ export function RolesDialog({ user, onClose, onDone }: UserDialogProps) {
 
 export function DeactivateDialog({ user, onClose, onDone }: UserDialogProps) {
   const { api } = useApp();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useSubmit();
   const name = displayName(user);
 
-  const deactivate = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const deactivate = () =>
+    run(async () => {
       const saved = await setActive(api, user.id, false);
       onDone(saved, `${name} is deactivated: signed out everywhere.`);
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <Dialog open onClose={onClose} title={`Deactivate ${name}?`}>
@@ -129,8 +115,7 @@ export function ReassignDialog({
   const targets = useServerData(() => activeUsers(api), [api]);
   const choices = (targets.data ?? []).filter((u) => u.id !== user.id);
   const [to, setTo] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useSubmit();
   const name = displayName(user);
 
   const reassign = async () => {
@@ -139,19 +124,13 @@ export function ReassignDialog({
       setError("Choose who receives the records.");
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const response: ReassignResponse = await reassignRecords(api, user.id, target.id);
       onDone(
         response.results.map((r) => outcomeOf(r)),
         target,
       );
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
