@@ -235,6 +235,20 @@ def proc_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / _TICK
 
 
+def tree_cpu(pid: int) -> float:
+    """CPU seconds of a process and of its live children (``serve --workers``: the workers)."""
+    total = proc_cpu(pid)
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            if parent == pid:
+                total += proc_cpu(int(entry.name))
+    return total
+
+
 async def backend_pids(db: str, role: str) -> list[int]:
     conn = await asyncpg.connect(superuser_dsn(db))
     try:
@@ -256,12 +270,12 @@ class CpuMeter:
 
     async def __aenter__(self) -> CpuMeter:
         pids = await backend_pids(self.db, pg_setup.APP)
-        server = proc_cpu(self.server_pid) if self.server_pid else 0.0
+        server = tree_cpu(self.server_pid) if self.server_pid else 0.0
         self.start = (server, {p: proc_cpu(p) for p in pids})
         return self
 
     async def __aexit__(self, *_exc: object) -> None:
-        self.end_server = proc_cpu(self.server_pid) if self.server_pid else 0.0
+        self.end_server = tree_cpu(self.server_pid) if self.server_pid else 0.0
         pids = set(self.start[1]) | set(await backend_pids(self.db, pg_setup.APP))
         self.end_db = {p: proc_cpu(p) for p in pids}
 
@@ -330,15 +344,17 @@ async def _wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.asynccontextmanager
-async def running_server(db: str, label: str = "server") -> AsyncIterator[Server]:
+async def running_server(db: str, label: str = "server", workers: int = 1) -> AsyncIterator[Server]:
     """``python -m sync_server serve`` on a free port: PostgreSQL as the non-owner app role (RLS
-    forced), Redis for pokes and rate limits, production log level, structlog to a file."""
+    forced), Redis for pokes and rate limits, production log level, structlog to a file;
+    ``workers`` processes (``serve --workers``)."""
     with tempfile.TemporaryDirectory(prefix="pathsix-bench-") as tmp:
         port = free_port()
         log_path = Path(tmp) / "server.log"
+        serve = ["serve", "--host", HOST, "--port", str(port), "--workers", str(workers)]
         with log_path.open("wb") as out:
             process = subprocess.Popen(  # noqa: ASYNC220 - spawning does not block
-                [sys.executable, "-m", "sync_server", "serve", "--host", HOST, "--port", str(port)],
+                [sys.executable, "-m", "sync_server", *serve],
                 env=server_env(db, Path(tmp) / "var"),
                 cwd=ROOT,
                 stdout=out,

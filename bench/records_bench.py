@@ -8,6 +8,7 @@ Redis, INFO logs to a file) on the database of ``bench/seed.py`` (seeded first i
 
 - ``list_status``: ``GET /api/v1/leads?limit=25&lead_status=new&sort=-created_at``
 - ``list_q``: ``GET /api/v1/leads?limit=25&q=miller`` (default sort -created_at)
+- ``list_q_none``: the same with ``q=zqxj``, a word no record has
 - ``detail``: ``GET /api/v1/leads/{id}``, a random lead the user sees
 - ``create``: ``POST /api/v1/leads`` (name, email, city, phone)
 - ``patch``: ``PATCH /api/v1/leads/{id}`` ``{"phone": ...}``, a random lead the user sees
@@ -50,8 +51,11 @@ from bench import common
 from bench.common import Result, auth, closed_loop, log, tenant_tx
 from bench.seed import ensure_seeded
 
-SCENARIOS = ("list_status", "list_q", "detail", "create", "patch")
+SCENARIOS = ("list_status", "list_q", "list_q_none", "detail", "create", "patch")
 Q = "miller"
+# A word no record has: the old ``LIKE`` search read every visible row to find nothing.
+Q_NONE = "zqxj"
+SEARCHES = {"list_q": Q, "list_q_none": Q_NONE}
 SERVER_POOL = 20  # the server's engine: pool_size 15 + max_overflow 5
 
 _VISIBLE = "tenant_id = $1 AND (created_by = $2 OR assigned_to = $2)"
@@ -127,8 +131,9 @@ def api_op(
         if scenario == "list_status":
             params = {"limit": "25", "lead_status": "new", "sort": "-created_at"}
             req = session.get("/api/v1/leads", params=params, headers=h)
-        elif scenario == "list_q":
-            req = session.get("/api/v1/leads", params={"limit": "25", "q": Q}, headers=h)
+        elif scenario in SEARCHES:
+            params = {"limit": "25", "q": SEARCHES[scenario]}
+            req = session.get("/api/v1/leads", params=params, headers=h)
         elif scenario == "detail":
             req = session.get(f"/api/v1/leads/{_pick(a)}", headers=h)
         elif scenario == "create":
@@ -159,8 +164,8 @@ def raw_op(
         async with pool.acquire() as conn, tenant_tx(conn, a.tenant_id):
             if scenario == "list_status":
                 rows = await conn.fetch(RAW_LIST_STATUS, tid, uid)
-            elif scenario == "list_q":
-                rows = await conn.fetch(RAW_LIST_Q, tid, uid, f"%{Q}%")
+            elif scenario in SEARCHES:
+                rows = await conn.fetch(RAW_LIST_Q, tid, uid, f"%{SEARCHES[scenario]}%")
             elif scenario == "detail":
                 rows = await conn.fetch(RAW_DETAIL, tid, uid, uuid.UUID(_pick(a)))
             elif scenario == "create":
@@ -266,7 +271,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     info = common.machine()
     actors = actors_of(manifest)
     async with common.running_server(
-        db, "server-records" + ("-quick" if args.quick else "")
+        db, "server-records" + ("-quick" if args.quick else ""), workers=args.workers
     ) as server:
         tokens = await common.login_all(
             server.base, [a.email for a in actors], manifest["password"]
@@ -335,6 +340,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "machine": info,
         "quick": args.quick,
         "db": db,
+        "workers": args.workers,
         "duration_s": args.duration,
         "raw_duration_s": args.raw_duration,
         "same_rows": checks,
@@ -373,6 +379,9 @@ def main() -> int:
         help="py-spy the server during these scenarios (at the top concurrency)",
     )
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the API's SQL")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="server processes (serve --workers; CPU summed)"
+    )
     args = parser.parse_args()  # fmt: skip
     if args.duration is None:
         args.duration = 5.0 if args.quick else 15.0
@@ -382,7 +391,8 @@ def main() -> int:
     path = common.write_results("records" + ("-quick" if args.quick else ""), out)
     after = out["machine"]["load_average_after"]
     print(f"{common.machine_line(out['machine'])} (after: {after:.2f}) · {args.duration:g} s API "
-          f"and {args.raw_duration:g} s raw per scenario · database {out['db']}\n")  # fmt: skip
+          f"and {args.raw_duration:g} s raw per scenario · database {out['db']} · "
+          f"{args.workers} server process(es)\n")  # fmt: skip
     print(out["table"])
     if out["explain"]:
         for name, plan in out["explain"].items():

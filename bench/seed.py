@@ -49,6 +49,8 @@ if __package__ in (None, ""):
 
 from bench.common import FULL_DB, QUICK_DB, RESULTS, log, owner_dsn, superuser_dsn
 from scripts import pg_setup
+from sync_server.entities import ENTITIES
+from sync_server.search import MAX_TERM
 
 PASSWORD = "bench-password-123"
 DOMAIN = "bench.pathsix.test"
@@ -178,6 +180,32 @@ FROM ({_PEOPLE}) g
 """
 
 
+# The search index the write path keeps (sync_server/search.py), built in SQL: lower-case words
+# split on anything but letters and digits, cut to 64 characters, plus all the digits of a value
+# with more than one group of them. Same words as the Python tokenizer for this ASCII data.
+def _search_terms(entity: str, table: str, column: str) -> str:
+    value = f"r.{column}"
+    return f"""
+INSERT INTO search_terms (tenant_id, entity, term, record_id, field)
+SELECT DISTINCT r.tenant_id, '{entity}', left(w, {MAX_TERM}), r.id, '{column}'
+FROM {table} r, regexp_split_to_table(lower({value}), '[^[:alnum:]]+') AS w
+WHERE w <> ''
+UNION
+SELECT r.tenant_id, '{entity}', left(regexp_replace({value}, '[^0-9]+', '', 'g'), {MAX_TERM}),
+       r.id, '{column}'
+FROM {table} r WHERE {value} ~ '[0-9][^0-9]+[0-9]'
+ON CONFLICT DO NOTHING
+"""
+
+
+SEARCH_TERMS = [
+    _search_terms(spec.name, spec.model.__tablename__, column)
+    for spec in ENTITIES.values()
+    if spec.model.__tablename__ in RECORD_TABLES
+    for column in spec.searchable
+]
+
+
 # Users (through the product's services) ----------------------------------------------------------
 
 
@@ -257,6 +285,8 @@ async def _load_tenant(conn: asyncpg.Connection, tenant: dict[str, Any], t: int,
         ):
             await conn.execute(sql, common[0], n, offset, *common[1:], *extra)
             offset += n
+        for sql in SEARCH_TERMS:
+            await conn.execute(sql)
         await conn.execute("UPDATE tenant_clock SET seq = $1", offset)
     return offset
 
@@ -288,7 +318,7 @@ async def _load_records(db: str, tenants: list[dict[str, Any]], sizes: Sizes) ->
             await conn.execute(definition)
         timings["indexes_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        for table_name in (*RECORD_TABLES, "users", "tenant_clock"):
+        for table_name in (*RECORD_TABLES, "search_terms", "users", "tenant_clock"):
             await conn.execute(f"VACUUM (ANALYZE) {table_name}")
         timings["vacuum_analyze_s"] = time.perf_counter() - t0
     finally:
