@@ -104,7 +104,9 @@ export async function offlineJourney({ browser, base, api }) {
     await page.click('[role="dialog"] button:has-text("Convert")');
     await page.waitForURL(/\/clients\/[0-9a-f-]{36}$/);
     made.client = idFromUrl(page);
-    await page.waitForSelector("h1:text-is('Seed Lead')");
+    // the URL changes before the router renders the client: the lead's page (same h1, a Contacts
+    // tab too) is still shown for a moment, so wait for the client's page itself
+    await page.waitForSelector(`article:has(header a[href="/clients"]) h1:text-is('Seed Lead')`);
     await page.click('[role="tab"]:has-text("Contacts")');
     await page.waitForSelector('[data-testid="contact-list"] >> text=Casey Kim');
     const now = await snapshot(rest);

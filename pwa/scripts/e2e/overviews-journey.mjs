@@ -149,6 +149,8 @@ export async function overviewsJourney({ browser, base, api }) {
     await admin.create("accounts", { client_id: client.id, account_number: `${tag}-001`, status: "active" });
     await overview.getByRole("link", { name: "Accounts" }).click();
     await page.waitForURL(/\/admin\/accounts$/);
+    // the router renders the new overview after the URL changes: search in the accounts' one
+    await page.waitForSelector('[data-testid="overview"][data-entity="account"]');
     await search(tag);
     await range("1–1 of 1");
     await overview.getByRole("checkbox", { name: `Select ${tag}-001`, exact: true }).check();
@@ -159,6 +161,7 @@ export async function overviewsJourney({ browser, base, api }) {
     check(statuses.join() === "Status…,Active,Inactive,Closed", `account statuses: ${statuses}`);
     await overview.getByRole("link", { name: "Leads" }).click();
     await page.waitForURL(/\/admin\/leads$/);
+    await page.waitForSelector('[data-testid="overview"][data-entity="lead"]');
     await search(tag);
     await range("1–10 of 11");
   });
