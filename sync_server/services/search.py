@@ -59,7 +59,12 @@ _PAGE = 2000
 async def reindex_tenant(repos: Repositories) -> dict[str, int]:
     """Make the tenant's search index exactly what the write path would have written: words
     missing are added, stale ones and those of records gone removed (``pathsix search
-    reindex``, e.g. after records were changed outside the application). Returns counts."""
+    reindex``, e.g. after records were changed outside the application). Returns counts.
+
+    It holds the tenant's clock, as a write does: a write committing between reading a page's
+    records and their words would otherwise be undone in the index. The tenant's writes wait
+    meanwhile (they are queued, not refused)."""
+    await repos.sync.lock_clock()
     added = removed = 0
     for spec in ENTITIES.values():
         table: Table = spec.model.__table__  # type: ignore[attr-defined]

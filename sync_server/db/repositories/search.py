@@ -12,8 +12,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import String, Table, Uuid, and_, bindparam, delete, insert, select, text
+from sqlalchemy import String, Table, Uuid, and_, bindparam, delete, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from sync_server.db.models import SearchTerm
 from sync_server.db.repositories.base import ScopedRepository
@@ -29,7 +30,8 @@ _ARRAYS = (
 _PG_INSERT = text(
     "INSERT INTO search_terms (tenant_id, entity, record_id, field, term) "
     "SELECT :tenant, :entity, w.record_id, w.field, w.term "
-    "FROM unnest(:ids, :fields, :terms) AS w (record_id, field, term)"
+    "FROM unnest(:ids, :fields, :terms) AS w (record_id, field, term) "
+    "ON CONFLICT DO NOTHING"
 ).bindparams(*_ARRAYS, bindparam("tenant", type_=Uuid()))
 _PG_DELETE = text(
     "DELETE FROM search_terms s USING unnest(:ids, :fields, :terms) AS w (record_id, field, term) "
@@ -42,7 +44,12 @@ _TERMS = _TABLE.c
 
 class SearchRepository(ScopedRepository):
     async def change(self, entity: str, *, added: Sequence[Word], removed: Sequence[Word]) -> None:
-        """Index these words of these records, and drop those."""
+        """Index these words of these records, and drop those.
+
+        Idempotent: a word already indexed is kept and a word already gone is no error. The
+        index can drift from the rows (records changed outside the application, or by another
+        version during a deploy, until ``pathsix search reindex``); an edit must never fail,
+        nor a device's push be rejected, because of it."""
         if self._session.get_bind().dialect.name == "postgresql":
             for statement, words in ((_PG_DELETE, removed), (_PG_INSERT, added)):
                 if words:
@@ -65,7 +72,7 @@ class SearchRepository(ScopedRepository):
                 {"tenant_id": tid, "entity": entity, "record_id": i, "field": f, "term": t}
                 for i, f, t in added
             ]
-            await self._session.execute(insert(SearchTerm), new)
+            await self._session.execute(sqlite_insert(SearchTerm).on_conflict_do_nothing(), new)
 
     def _arrays(self, entity: str, words: Sequence[Word]) -> dict[str, object]:
         ids, fields, terms = zip(*words, strict=True)
