@@ -349,7 +349,35 @@ async def resolve(
 async def resolve_conflict(
     repos: Repositories, conflict_id: uuid.UUID, choice: str, fields: Mapping[str, Any]
 ) -> Conflict:
-    conflict = await _conflict(repos, conflict_id, lock=True)
+    writer = RecordWriter(repos, whole_tenant=True)
+    # One batch, the tenant clock locked first: no other write comes between what ``_apply``
+    # reads and what it writes, and the conflict row is locked after the clock, as a push does
+    # (it locks held conflicts under the clock): the other order could deadlock with it.
+    async with writer.operation() as pending:
+        conflict = await _conflict(repos, conflict_id, lock=True)
+        _resolvable(conflict, choice, fields)
+        before = pending.seq
+        applied = await _apply(writer, _spec(conflict), conflict, choice, dict(fields))
+    changed = pending.seq > before
+    previous = conflict.status
+    conflict.status = "resolved"
+    conflict.resolved_at = datetime.now(UTC)
+    conflict.resolved_by = repos.ctx.actor_id
+    conflict.resolution = {
+        "choice": choice,
+        "action": applied.action if changed else "keep",
+        "fields": to_jsonable_python(applied.fields) if changed else {},
+        "seq": pending.seq if changed else None,
+        "previous_status": previous,
+    }
+    await repos.conflicts.flush()
+    if conflict.user_id is not None:
+        # The pushing user's devices hold the conflict as "waiting for review": tell them.
+        await announce(repos, "conflict", conflict.id, [conflict.user_id])
+    return conflict
+
+
+def _resolvable(conflict: Conflict, choice: str, fields: Mapping[str, Any]) -> None:
     if conflict.status == "resolved":
         raise ApiError(
             ErrorCode.CONFLICT,
@@ -364,29 +392,6 @@ async def resolve_conflict(
         raise validation_error({"fields": ['only with choice "custom"']})
     if choice == "custom" and not fields:
         raise validation_error({"fields": ['give the values to apply with choice "custom"']})
-    writer = RecordWriter(repos, whole_tenant=True)
-    before = await repos.clock.current()
-    # One batch: the tenant clock is taken before the record is read, so no other write comes
-    # between what ``_apply`` reads and what it writes.
-    async with writer.operation():
-        applied = await _apply(writer, _spec(conflict), conflict, choice, dict(fields))
-    after = await repos.clock.current()
-    previous = conflict.status
-    conflict.status = "resolved"
-    conflict.resolved_at = datetime.now(UTC)
-    conflict.resolved_by = repos.ctx.actor_id
-    conflict.resolution = {
-        "choice": choice,
-        "action": applied.action if after > before else "keep",
-        "fields": to_jsonable_python(applied.fields) if after > before else {},
-        "seq": after if after > before else None,
-        "previous_status": previous,
-    }
-    await repos.conflicts.flush()
-    if conflict.user_id is not None:
-        # The pushing user's devices hold the conflict as "waiting for review": tell them.
-        await announce(repos, "conflict", conflict.id, [conflict.user_id])
-    return conflict
 
 
 async def _apply(

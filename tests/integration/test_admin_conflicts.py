@@ -348,6 +348,22 @@ async def test_resolve_server_keeps_the_live_value(tenant: TenantHandle) -> None
     assert changes_of(pulled, "lead", s.lead["id"]) == []
 
 
+async def test_resolving_takes_the_tenant_clock_before_the_conflict(
+    client: TestClient[Any, Any], tenant: TenantHandle
+) -> None:
+    """A push locks held conflicts under the tenant clock; a resolution must take the two in the
+    same order, or an admin resolving while the device pushes deadlocks (PostgreSQL)."""
+    s = await scene(tenant)
+    open_id, _ = await field_conflicts(s)
+    with statements(client) as sent:
+        await resolve(s.admin, open_id, choice="client")
+    clock = next(i for i, q in enumerate(sent) if "FROM tenant_clock" in q)
+    conflict = next(i for i, q in enumerate(sent) if "FROM conflicts" in q)
+    assert clock < conflict, sent[: conflict + 1]
+    if "FOR UPDATE" in sent[conflict]:  # PostgreSQL: both are locks (SQLite has none)
+        assert "FOR UPDATE" in sent[clock], sent[clock]
+
+
 async def test_resolve_custom_is_validated_like_a_write(tenant: TenantHandle) -> None:
     s = await scene(tenant)
     open_id, _ = await field_conflicts(s)
