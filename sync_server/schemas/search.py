@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import AfterValidator, BaseModel, Field
 
 from sync_server.schemas.base import Strict
 from sync_server.search import CONTROL_CHARACTERS, one_line
@@ -13,8 +13,18 @@ from sync_server.search import CONTROL_CHARACTERS, one_line
 SearchEntity = Literal["lead", "client", "project", "contact", "user"]
 
 
+def _one_line(q: str) -> str:
+    if not one_line(q):
+        raise ValueError(CONTROL_CHARACTERS)
+    return q
+
+
+# Text typed in a search box (``q``): one line, no control characters.
+SearchText = Annotated[str, AfterValidator(_one_line)]
+
+
 class SearchQuery(Strict):
-    q: str = Field(
+    q: SearchText = Field(
         min_length=1,
         max_length=200,
         description="Words; each must begin a word of the record (any field, any order, case "
@@ -22,13 +32,6 @@ class SearchQuery(Strict):
     )
     limit: int = Field(default=5, ge=1, le=25, description="Hits per kind of record")
     entity: SearchEntity | None = Field(default=None, description="Only this kind of record")
-
-    @field_validator("q")
-    @classmethod
-    def _one_line(cls, q: str) -> str:
-        if not one_line(q):
-            raise ValueError(CONTROL_CHARACTERS)
-        return q
 
 
 class SearchHit(BaseModel):

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, EmailStr, Field
 
 from sync_server.schemas.base import ErrorBody, Response, Strict
+from sync_server.schemas.search import SearchText
 from sync_server.schemas.types import UtcDateTime
 
 Role = Literal["admin", "user", "file_uploads"]
@@ -16,7 +17,7 @@ Role = Literal["admin", "user", "file_uploads"]
 class UsersQuery(Strict):
     """Query string of ``GET /admin/users`` (ordered by email)."""
 
-    q: str | None = Field(default=None, max_length=200, description="In email or name")
+    q: SearchText | None = Field(default=None, max_length=200, description="In email or name")
     active: bool | None = Field(default=None, description="Only active (true) or inactive users")
     limit: int = Field(default=25, ge=1, le=100)
     cursor: str | None = Field(default=None, description="`next_cursor` of the previous page")

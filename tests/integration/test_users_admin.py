@@ -62,6 +62,7 @@ async def test_list_with_roles_state_and_last_sync(tenant: TenantHandle) -> None
     assert (await call(admin, "GET", f"{U}?active=false", 200))["items"] == []
     field_error(await call(admin, "GET", f"{U}?limit=0", 422), "limit")
     field_error(await call(admin, "GET", f"{U}?role=admin", 422), "role")
+    field_error(await call(admin, "GET", f"{U}?q=a%00b", 422), "q")  # NUL: no 500 on PostgreSQL
     await call(u0, "GET", U, 403)
 
 
