@@ -2,9 +2,21 @@
 
 Search is by word prefix, as CRMs search: every word of the query must begin a word of one of
 the record's searchable fields (``EntitySpec.searchable``), in any field and any order, case
-ignored. "jo smi" finds "John Smith"; "555-0100" and "5550100" both find a phone written
-"(555) 0100". A word is a run of letters and digits; a value with digits in more than one group
-also yields all its digits as one word, so phone numbers are found however they are typed.
+and accents ignored. "jo smi" finds "John Smith"; "jose" and "josé" both find "José";
+"555-0100" and "5550100" both find a phone written "(555) 0100".
+
+Text and query are first folded alike (``fold``): lower-cased, decomposed (Unicode NFKD), every
+combining mark (categories Mn, Mc, Me) dropped, lower-cased again (NFKD can yield capitals, as
+from U+210C), "ß" written "ss" and the final sigma (U+03C2) written as sigma (what
+``str.casefold`` does for them: "Strasse" finds "Straße", and a Greek word is spelled alike at
+its end or not), then recomposed (NFC: Hangul stays syllables). So "José", "Jose" + U+0301 and
+"JOSE" are all "jose", "İstanbul" is "istanbul", "Ελλάδα" is "ελλαδα"; Han and Hangul are
+unchanged. Marks that are not accents go too (kana voicing marks, Indic vowel signs): a query
+then finds more, never less. Letters that are not a base letter with marks stay as they are
+("ø", "ł", "æ"). A word is then a run of letters and digits; a value with digits in more than
+one group also yields all its digits as one word, so phone numbers are found however they are
+typed. The PWA applies the same rules (pwa/src/search/words.ts); both run
+contracts/search/cases.json.
 
 Words are stored per record and field in ``search_terms`` (kept by the write path) and looked up
 by range (``term >= word AND term < next(word)``): equality and range comparisons are
@@ -15,6 +27,7 @@ by range (``term >= word AND term < next(word)``): equality and range comparison
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -25,18 +38,35 @@ _SEPARATOR = re.compile(r"[\W_]+")
 _NOT_DIGIT = re.compile(r"[^0-9]+")
 
 
-def words(text: str) -> list[str]:
-    """The words of ``text``, lower-cased and cut to ``MAX_TERM``, in order, without repeats."""
-    found = (w[:MAX_TERM] for w in _SEPARATOR.split(text.lower()) if w)
+_SPELLED = str.maketrans({"ß": "ss", "\u03c2": "\u03c3"})  # final sigma as sigma
+
+
+def fold(text: str) -> str:
+    """``text`` with case and accents ignored, as search compares it (module docstring)."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    bare = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
+    return unicodedata.normalize("NFC", bare.lower().translate(_SPELLED))
+
+
+def _words(folded: str) -> list[str]:
+    found = (w[:MAX_TERM] for w in _SEPARATOR.split(folded) if w)
     return list(dict.fromkeys(found))
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text``, folded and cut to ``MAX_TERM``, in order, without repeats."""
+    return _words(fold(text))
 
 
 def terms(value: Any) -> set[str]:
     """What one field value is indexed under."""
     if not isinstance(value, str):
         return set()
-    found = set(words(value))
-    groups = [g for g in _NOT_DIGIT.split(value) if g]
+    folded = fold(value)
+    found = set(_words(folded))
+    groups = [g for g in _NOT_DIGIT.split(folded) if g]
     if len(groups) > 1:
         found.add("".join(groups)[:MAX_TERM])
     return found

@@ -10,6 +10,7 @@ path keeps the table; existing records are indexed here by the word rules of thi
 """
 
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -42,13 +43,25 @@ _SEARCHABLE: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 _SEPARATOR = re.compile(r"[\W_]+")
 _NOT_DIGIT = re.compile(r"[^0-9]+")
+_SPELLED = str.maketrans({"ß": "ss", "\u03c2": "\u03c3"})  # final sigma as sigma
+
+
+def _fold(text: str) -> str:
+    """Case and accents ignored: lower-case, NFKD, combining marks dropped, lower-case again,
+    "ß" as "ss" and the final sigma as sigma, NFC."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    bare = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
+    return unicodedata.normalize("NFC", bare.lower().translate(_SPELLED))
 
 
 def _terms(value: Any) -> set[str]:
     if not isinstance(value, str):
         return set()
-    found = {w[:64] for w in _SEPARATOR.split(value.lower()) if w}
-    groups = [g for g in _NOT_DIGIT.split(value) if g]
+    folded = _fold(value)
+    found = {w[:64] for w in _SEPARATOR.split(folded) if w}
+    groups = [g for g in _NOT_DIGIT.split(folded) if g]
     if len(groups) > 1:
         found.add("".join(groups)[:64])
     return found

@@ -7,7 +7,7 @@ import { IDBFactory, IDBKeyRange } from "fake-indexeddb";
 import { beforeEach, describe, expect, it } from "vitest";
 import { buildSearchIndex, indexRows, type SearchIndex, searchLocal } from "../src/search/localSearch";
 import { SEARCH_ENTITIES, SEARCHABLE, type SearchEntity } from "../src/search/searchable";
-import { MAX_TERM, matchedFields, matches, queryWords, terms, termText, words } from "../src/search/words";
+import { fold, MAX_TERM, matchedFields, matches, queryWords, terms, termText, words } from "../src/search/words";
 import type { StorageBackend } from "../src/store/backend";
 import { IndexedDbBackend } from "../src/store/indexeddb";
 import { MemoryBackend } from "../src/store/memory";
@@ -61,7 +61,7 @@ describe("the word rules (sync_server/search.py)", () => {
   });
 
   it("cuts by code point, as Python does (not UTF-16 units)", () => {
-    const astral = "\u{1D400}"; // MATHEMATICAL BOLD CAPITAL A: a letter outside the BMP
+    const astral = "\u{20000}"; // a CJK ideograph outside the BMP (folding leaves it as it is)
     const [word] = words(astral.repeat(MAX_TERM + 3));
     expect(Array.from(word ?? "")).toHaveLength(MAX_TERM);
     expect(word).toBe(astral.repeat(MAX_TERM));
@@ -73,6 +73,7 @@ describe("the word rules (sync_server/search.py)", () => {
       { name: "12-34 unit 7", city: "Unit 7" },
       { name: "x".repeat(MAX_TERM + 5), phone: `+1 ${"9".repeat(70)} 0` },
       { name: "Ōla\u{1D400}Nuñez_2 (555) 010", email: null, city: 42 },
+      { name: "Jose\u0301 İstanbul Straße", city: "５５５－０１００ ΟΔΟΣ" },
     ];
     for (const values of samples) {
       const fields = Object.keys(values);
@@ -84,8 +85,20 @@ describe("the word rules (sync_server/search.py)", () => {
   });
 
   it("splits on anything but letters and digits, in any script; '_' separates", () => {
-    expect(words("Café_Ōla–Nuñez 東京3")).toEqual(["café", "ōla", "nuñez", "東京3"]);
-    expect(words("½ off")).toEqual(["½", "off"]); // a number (No), like Python's str.isalnum
+    expect(words("Café_Ōla–Nuñez 東京3")).toEqual(["cafe", "ola", "nunez", "東京3"]);
+    expect(words("½ off")).toEqual(["1", "2", "off"]); // NFKD: "1⁄2", its slash separates, as in Python
+  });
+
+  it("folds case and accents alike in text and query (Python's fold)", () => {
+    expect(fold("José")).toBe("jose");
+    expect(fold("Jose\u0301")).toBe("jose");
+    expect(fold("İstanbul")).toBe("istanbul"); // not "i" + U+0307, which split the word in two
+    expect(fold("Ελλάδα ΟΔΟΣ")).toBe("ελλαδα οδοσ"); // final sigma as sigma
+    expect(fold("Straße STRAẞE")).toBe("strasse strasse");
+    expect(fold("\uff21\uff23\uff2d\uff25 \u210c")).toBe("acme h"); // compatibility forms
+    expect(fold("東京 서울")).toBe("東京 서울"); // Hangul stays syllables (NFC)
+    expect(fold("Søren Łukasz")).toBe("søren łukasz"); // no marks to drop
+    expect(words("Jose\u0301 Nu\u0303ñez")).toEqual(["jose", "nunez"]);
   });
 });
 

@@ -1,6 +1,8 @@
 // The search word rules, a port of sync_server/search.py (keep the two in step: both run every
 // case of contracts/search/cases.json). Search is by word prefix: every word of the query must
-// begin a word of one of a record's searchable fields, in any field and any order, case ignored.
+// begin a word of one of a record's searchable fields, in any field and any order, case and
+// accents ignored: text and query are folded alike first (`fold`: lower-case, NFKD, combining
+// marks dropped, lower-case again, "ß" as "ss" and "ς" as "σ", NFC), so "jose" finds "José".
 // A word is a run of letters and digits; a value with digits in more than one group also yields
 // all its digits as one word, so "555-0100" and "5550100" both find "(555) 0100".
 
@@ -12,24 +14,41 @@ const SEPARATOR = /[^\p{L}\p{N}]+/u;
 const NOT_DIGIT = /[^0-9]+/;
 const NOT_DIGITS = /[^0-9]+/g;
 const DIGIT_GROUPS = /[0-9][^0-9]+[0-9]/; // digits in more than one group
+const ASCII = /^[\0-\x7f]*$/;
+const MARKS = /\p{M}+/gu; // Mn, Mc, Me: Python's unicodedata.category(c).startswith("M")
+const SPELLED = /[ßς]/;
+// With every mark gone, NFC only joins conjoining Hangul jamo (all other canonical compositions
+// add a mark): skipped without them, as it costs a third of the fold.
+const JAMO = /[\u1100-\u11ff]/;
+
+/** `text` with case and accents ignored, as search compares it (Python's `fold`). */
+export function fold(text: string): string {
+  if (ASCII.test(text)) return text.toLowerCase();
+  let bare = text.toLowerCase().normalize("NFKD").replace(MARKS, "").toLowerCase();
+  if (SPELLED.test(bare)) bare = bare.replaceAll("ß", "ss").replaceAll("ς", "σ");
+  return JAMO.test(bare) ? bare.normalize("NFC") : bare;
+}
 
 /** The first MAX_TERM code points (Python slices code points; JS strings are UTF-16). */
 function cut(word: string): string {
   return word.length <= MAX_TERM ? word : Array.from(word).slice(0, MAX_TERM).join("");
 }
 
-/** The words of `text`, lower-cased and cut to MAX_TERM, in order, without repeats. */
-export function words(text: string): string[] {
+function wordSet(folded: string): Set<string> {
   const found = new Set<string>();
-  for (const word of text.toLowerCase().split(SEPARATOR)) if (word) found.add(cut(word));
-  return [...found];
+  for (const word of folded.split(SEPARATOR)) if (word) found.add(cut(word));
+  return found;
 }
+
+/** The words of `text`, folded and cut to MAX_TERM, in order, without repeats. */
+export const words = (text: string): string[] => [...wordSet(fold(text))];
 
 /** What one field value is indexed under (only text is searchable). */
 export function terms(value: unknown): Set<string> {
   if (typeof value !== "string") return new Set();
-  const found = new Set(words(value));
-  const groups = value.split(NOT_DIGIT).filter(Boolean);
+  const folded = fold(value);
+  const found = wordSet(folded);
+  const groups = folded.split(NOT_DIGIT).filter(Boolean);
   if (groups.length > 1) found.add(groups.join("").slice(0, MAX_TERM));
   return found;
 }
@@ -41,9 +60,10 @@ export function terms(value: unknown): Set<string> {
 export function termText(fields: readonly string[], values: Record<string, unknown>): string {
   let text = "";
   for (const field of fields) {
-    const value = values[field];
-    if (typeof value !== "string") continue;
-    for (const word of value.toLowerCase().split(SEPARATOR)) if (word) text += `\0${cut(word)}`;
+    const raw = values[field];
+    if (typeof raw !== "string") continue;
+    const value = fold(raw);
+    for (const word of value.split(SEPARATOR)) if (word) text += `\0${cut(word)}`;
     if (DIGIT_GROUPS.test(value)) text += `\0${value.replace(NOT_DIGITS, "").slice(0, MAX_TERM)}`;
   }
   return text;

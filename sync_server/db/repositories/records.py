@@ -93,7 +93,7 @@ class Word(StrEnum):
     """How a list tests one word of ``q`` (``_matches``)."""
 
     RARE = "rare"  # from the records the word finds
-    COMMON = "common"  # per row read: a substring test of the row's text, then the index
+    COMMON = "common"  # per row read: a substring test of an ASCII row's text, then the index
     # Per row read, the index only: digits (joined across groups, in no column as such) and
     # words beyond ASCII (lower() may differ between the database and Python for them).
     COMMON_PROBE = "common_probe"
@@ -115,8 +115,8 @@ def _matches(spec: EntitySpec, words: tuple[Word, ...]) -> list[ColumnElement[bo
     Range comparisons are leakproof, so PostgreSQL uses the ``search_terms`` indexes under
     forced RLS (no ``LIKE`` or trigram condition can drive one there). A rare word is a
     semi-join from the few records it finds. A common word is tested on each row the list
-    reads in order (it soon has its page): first the row's own text holds the word (cheap, no
-    index; ``COMMON_PROBE`` words skip it), then the
+    reads in order (it soon has its page): first the row's own text holds the word, or is not
+    all ASCII (cheap, no index; ``COMMON_PROBE`` words skip it), then the
     ``(entity, record_id, term)`` index confirms it begins a word (``EXISTS`` with
     ``OFFSET 0``, which PostgreSQL keeps as that per-row probe). SQLite takes every word as
     rare."""
@@ -130,8 +130,13 @@ def _matches(spec: EntitySpec, words: tuple[Word, ...]) -> list[ColumnElement[bo
             out.append(spec.model.id.in_(select(terms.record_id).where(*scope, *_word_range(i))))
             continue
         if kind is Word.COMMON:
-            text = _Position(func.lower(_document(spec)), bindparam(f"q_from_{i}", type_=String()))
-            out.append(text > 0)
+            document = _document(spec)
+            text = _Position(func.lower(document), bindparam(f"q_from_{i}", type_=String()))
+            # Words are folded (accents dropped: "José" is indexed "jose"), so only an ASCII
+            # row's lower-cased text surely holds the ASCII word; any other row goes to the
+            # index (its bytes outnumber its characters).
+            beyond_ascii = func.octet_length(document) != func.char_length(document)
+            out.append(or_(text > 0, beyond_ascii))
         probe = select(literal(1)).where(*scope, terms.record_id == spec.model.id, *_word_range(i))
         out.append(exists(probe.offset(literal_column("0"))))
     return out
