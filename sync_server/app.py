@@ -44,6 +44,11 @@ def route_table() -> RouteTable:
     return table
 
 
+async def _close_pokes(app: web.Application) -> None:
+    """Open poke sockets would hold a stopping process until their heartbeats fail (~45 s)."""
+    await app[SERVICES].pokes.close_all()
+
+
 async def _resources(app: web.Application) -> AsyncIterator[None]:
     """Engine and Redis live exactly as long as the application."""
     settings = app[SETTINGS]
@@ -71,4 +76,5 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app[ROUTES] = route_table().install(app)
     check_all_declared(app, app[ROUTES])
     app.cleanup_ctx.append(_resources)
+    app.on_shutdown.append(_close_pokes)
     return app
