@@ -9,6 +9,7 @@ const PATHS = {
   reports: "M4 20V10m6 10V4m6 16v-7m4 7H2",
   admin: "M12 3 4 6v6c0 4.5 3.4 8.3 8 9 4.6-.7 8-4.5 8-9V6l-8-3Zm0 6a2.5 2.5 0 1 0 0 5 2.5 2.5 0 0 0 0-5Z",
   trash: "M4 7h16M10 11v6m4-6v6M5 7l1 12a2 2 0 0 0 2 2h8a2 2 0 0 0 2-2l1-12M9 7V4h6v3",
+  search: "M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14Zm5-2 4.5 4.5",
 } as const;
 export type IconName = keyof typeof PATHS;
 
