@@ -6,41 +6,19 @@ log stay what one write at a time gives."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 
 from sync_server.db.models import ChangeAudience, ChangeLog
 from sync_server.errors import ApiError, ErrorCode
-from sync_server.http.keys import DB
 from sync_server.services.write_path import RecordWriter
 from tests.support.records import db_rows, get_json, make, record_exists, url
+from tests.support.statements import sent
 from tests.support.tenants import Actor, TenantHandle
 
 T, ADMIN_T, U = "/api/v1/trash", "/api/v1/admin/trash", "/api/v1/admin/users"
 ROW_WRITES = ("UPDATE", "DELETE")
-
-
-@contextmanager
-def statements(actor: Actor) -> Iterator[list[tuple[str, Any]]]:
-    """Every statement the app sends while the block runs, with its parameters."""
-    app = actor.client.app
-    assert app is not None
-    engine = app[DB].engine.sync_engine
-    seen: list[tuple[str, Any]] = []
-
-    def hook(_conn: Any, _cur: Any, statement: str, params: Any, _ctx: Any, _many: bool) -> None:
-        if "set_config" not in statement:
-            seen.append((statement, params))
-
-    event.listen(engine, "before_cursor_execute", hook)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", hook)
 
 
 def fixed(seen: list[tuple[str, Any]]) -> int:
@@ -50,7 +28,7 @@ def fixed(seen: list[tuple[str, Any]]) -> int:
 
 
 async def _post(actor: Actor, path: str, body: dict[str, Any]) -> tuple[Any, list[Any]]:
-    with statements(actor) as seen:
+    with sent(actor.client) as seen:
         r = await actor.post(path, json=body)
         assert r.status == 200, await r.text()
         answer = await r.json()
@@ -120,7 +98,7 @@ async def test_reassign_reads_once_for_all_records(make_tenant: Any) -> None:
 
 async def test_one_user_view_reads_only_that_users_roles(tenant: TenantHandle) -> None:
     admin, u0 = tenant.admin, tenant.users[0]
-    with statements(admin) as seen:
+    with sent(admin.client) as seen:
         r = await admin.patch(f"{U}/{u0.user_id}", json={"name": "Renamed"})
         assert r.status == 200, await r.text()
     assert (await r.json())["roles"] == ["user"]
